@@ -1,0 +1,1 @@
+from . import hr_applicant, hr_recruitment_touchpoint

@@ -1,0 +1,493 @@
+import math
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
+
+from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
+
+OFFICER_GROUP = "hr_recruitment.group_hr_recruitment_user"
+# profile fields kept identical on a talent and its applications
+PASSIVE_PROFILE_FIELDS = (
+    "is_passive_candidate",
+    "current_company",
+    "current_job_title",
+    "current_role_start_date",
+    "years_of_experience",
+    "openness",
+    "desired_timing",
+    "preferred_channel",
+    "preferred_channel_confirmed",
+    "do_not_contact",
+    "do_not_contact_reason",
+)
+# engagement score: each signal is worth WEIGHT points on the day it happens and loses half its
+# value every HALF_LIFE_DAYS; the sum is capped at 100 (see README, "Engagement score")
+ENGAGEMENT_HALF_LIFE_DAYS = 30
+ENGAGEMENT_WINDOW_DAYS = 365
+ENGAGEMENT_INBOUND_WEIGHTS = {
+    "reply": 40,
+    "meeting": 40,
+    "call": 30,
+    "preference": 15,
+}
+ENGAGEMENT_INBOUND_DEFAULT_WEIGHT = 20
+ENGAGEMENT_OUTCOME_WEIGHTS = {"clicked": 15, "opened": 5}
+# a response older than this turns an engaged candidate into one we are nurturing
+ENGAGED_DAYS = 30
+
+
+class HrApplicant(models.Model):
+    _inherit = "hr.applicant"
+
+    is_passive_candidate = fields.Boolean(
+        string="Passive Candidate",
+        index=True,
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Employed, not looking, but open to the right opportunity: nurtured over time "
+        "rather than processed in a job pipeline.",
+    )
+    current_company = fields.Char(string="Current Employer", groups=OFFICER_GROUP)
+    current_job_title = fields.Char(string="Current Title", groups=OFFICER_GROUP)
+    current_role_start_date = fields.Date(
+        string="In Role Since",
+        groups=OFFICER_GROUP,
+        help="Start date of the current role: the basis of work-anniversary messages.",
+    )
+    years_of_experience = fields.Integer(groups=OFFICER_GROUP)
+    openness = fields.Selection(
+        [
+            ("not_open", "Not open"),
+            ("open_to_talk", "Open to talk"),
+            ("open_to_offers", "Open to offers"),
+        ],
+        groups=OFFICER_GROUP,
+        tracking=True,
+    )
+    desired_timing = fields.Selection(
+        [
+            ("now", "Now"),
+            ("within_6_months", "Within 6 months"),
+            ("within_1_year", "Within 1 year"),
+            ("later", "Later"),
+        ],
+        string="Timing",
+        groups=OFFICER_GROUP,
+    )
+    preferred_channel = fields.Selection(
+        [("email", "Email"), ("linkedin", "LinkedIn"), ("sms", "SMS"), ("phone", "Phone")],
+        default="email",
+        groups=OFFICER_GROUP,
+        tracking=True,
+    )
+    preferred_channel_confirmed = fields.Boolean(
+        string="Channel Confirmed by Candidate", groups=OFFICER_GROUP
+    )
+    do_not_contact = fields.Boolean(index=True, tracking=True, groups=OFFICER_GROUP)
+    do_not_contact_reason = fields.Char(
+        string="Do-Not-Contact Reason", tracking=True, groups=OFFICER_GROUP
+    )
+    outreach_opted_out = fields.Boolean(
+        string="Opted Out of Outreach",
+        index=True,
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="The candidate asked to receive no more recruitment outreach.",
+    )
+    unresponsive_date = fields.Datetime(
+        string="Removed as Unresponsive",
+        groups=OFFICER_GROUP,
+        help="Set when the candidate was removed from outreach for not responding; a later "
+        "response clears the unresponsive status.",
+    )
+    outreach_status = fields.Selection(
+        [
+            ("new", "New"),
+            ("contacted", "Contacted"),
+            ("engaged", "Engaged"),
+            ("nurturing", "Nurturing"),
+            ("unresponsive", "Unresponsive"),
+            ("opted_out", "Opted out"),
+            ("do_not_contact", "Do not contact"),
+            ("converted", "Converted"),
+        ],
+        compute="_compute_outreach_status",
+        store=True,
+        index=True,
+        groups=OFFICER_GROUP,
+        group_expand="_read_group_outreach_status",
+    )
+    touchpoint_ids = fields.One2many(
+        "hr.recruitment.touchpoint", "applicant_id", string="Touchpoints", groups=OFFICER_GROUP
+    )
+    talent_application_ids = fields.One2many(
+        "hr.applicant",
+        "pool_applicant_id",
+        string="Talent Applications",
+        groups=OFFICER_GROUP,
+    )
+    touchpoint_count = fields.Integer(
+        compute="_compute_touchpoint_stats", store=True, groups=OFFICER_GROUP
+    )
+    first_outreach_date = fields.Datetime(
+        compute="_compute_touchpoint_stats", store=True, groups=OFFICER_GROUP
+    )
+    last_touchpoint_date = fields.Datetime(
+        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
+    )
+    last_response_date = fields.Datetime(
+        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
+    )
+    next_touchpoint_date = fields.Datetime(
+        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
+    )
+    engagement_score = fields.Integer(
+        compute="_compute_touchpoint_stats",
+        store=True,
+        aggregator="avg",
+        groups=OFFICER_GROUP,
+        help="0-100: recent replies, meetings, calls, clicks and opens, each losing half its "
+        "weight every 30 days.",
+    )
+
+    _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
+
+    def _get_talent(self):
+        """Return the talents behind these records (an application maps to its talent)."""
+        return self.mapped(lambda a: a.pool_applicant_id or a)
+
+    @api.depends(
+        "touchpoint_ids.date",
+        "touchpoint_ids.direction",
+        "touchpoint_ids.kind",
+        "touchpoint_ids.outcome",
+        "pool_applicant_id.touchpoint_ids.date",
+        "pool_applicant_id.touchpoint_ids.direction",
+        "pool_applicant_id.touchpoint_ids.kind",
+        "pool_applicant_id.touchpoint_ids.outcome",
+    )
+    def _compute_touchpoint_stats(self):
+        talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
+        stats = self._get_touchpoint_stats([tid for tid in talent_by_record.values() if tid])
+        for rec, talent_id in talent_by_record.items():
+            values = stats.get(talent_id, {})
+            rec.touchpoint_count = values.get("count", 0)
+            rec.first_outreach_date = values.get("first_outreach")
+            rec.last_touchpoint_date = values.get("last")
+            rec.last_response_date = values.get("last_response")
+            rec.next_touchpoint_date = values.get("next")
+            rec.engagement_score = values.get("score", 0)
+
+    @api.model
+    def _get_touchpoint_stats(self, talent_ids):
+        """Figures per talent id from its touchpoints, in a few grouped queries."""
+        if not talent_ids:
+            return {}
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        now = fields.Datetime.now()
+        stats = {tid: {} for tid in talent_ids}
+        base = [("applicant_id", "in", talent_ids)]
+        for talent, count, last in Touchpoint._read_group(
+            base + [("outcome", "!=", "planned")], ["applicant_id"], ["__count", "date:max"]
+        ):
+            stats[talent.id].update(count=count, last=last)
+        for talent, first in Touchpoint._read_group(
+            base + [("outcome", "!=", "planned"), ("direction", "=", "outbound")],
+            ["applicant_id"],
+            ["date:min"],
+        ):
+            stats[talent.id]["first_outreach"] = first
+        for talent, last_response in Touchpoint._read_group(
+            base + [("direction", "=", "inbound"), ("outcome", "!=", "planned")],
+            ["applicant_id"],
+            ["date:max"],
+        ):
+            stats[talent.id]["last_response"] = last_response
+        for talent, planned_count, next_date in Touchpoint._read_group(
+            base + [("outcome", "=", "planned"), ("date", ">=", now)],
+            ["applicant_id"],
+            ["__count", "date:min"],
+        ):
+            stats[talent.id]["next"] = next_date
+            stats[talent.id]["count"] = stats[talent.id].get("count", 0) + planned_count
+        signals = Touchpoint.search_fetch(
+            base
+            + [
+                ("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS)),
+                ("date", "<=", now),
+                "|",
+                ("direction", "=", "inbound"),
+                ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
+            ],
+            ["applicant_id", "date", "direction", "kind", "outcome"],
+        )
+        scores = dict.fromkeys(talent_ids, 0.0)
+        for signal in signals:
+            scores[signal.applicant_id.id] += self._engagement_points(signal, now)
+        for tid, score in scores.items():
+            stats[tid]["score"] = min(100, round(score))
+        return stats
+
+    @api.model
+    def _engagement_points(self, touchpoint, now):
+        """Points one touchpoint adds to the engagement score today (hook for finer rules)."""
+        if touchpoint.direction == "inbound":
+            if touchpoint.outcome == "planned":
+                return 0.0
+            weight = ENGAGEMENT_INBOUND_WEIGHTS.get(
+                touchpoint.kind, ENGAGEMENT_INBOUND_DEFAULT_WEIGHT
+            )
+        else:
+            weight = ENGAGEMENT_OUTCOME_WEIGHTS.get(touchpoint.outcome, 0)
+        age_days = max((now - touchpoint.date).total_seconds() / 86400.0, 0.0)
+        return weight * math.pow(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS)
+
+    @api.depends(
+        "do_not_contact",
+        "outreach_opted_out",
+        "unresponsive_date",
+        "first_outreach_date",
+        "last_response_date",
+        "talent_application_ids.job_id",
+        "pool_applicant_id.talent_application_ids.job_id",
+    )
+    def _compute_outreach_status(self):
+        engaged_since = fields.Datetime.now() - timedelta(days=ENGAGED_DAYS)
+        for rec in self:
+            talent = rec.pool_applicant_id or rec
+            applications = (talent.talent_application_ids | rec).filtered("job_id")
+            first_outreach = rec.first_outreach_date
+            converted = first_outreach and any(
+                (app.create_date or fields.Datetime.now()) >= first_outreach for app in applications
+            )
+            last_response = rec.last_response_date
+            if rec.do_not_contact:
+                rec.outreach_status = "do_not_contact"
+            elif rec.outreach_opted_out:
+                rec.outreach_status = "opted_out"
+            elif converted:
+                rec.outreach_status = "converted"
+            elif rec.unresponsive_date and (
+                not last_response or last_response < rec.unresponsive_date
+            ):
+                rec.outreach_status = "unresponsive"
+            elif last_response:
+                rec.outreach_status = "engaged" if last_response >= engaged_since else "nurturing"
+            elif first_outreach:
+                rec.outreach_status = "contacted"
+            else:
+                rec.outreach_status = "new"
+
+    @api.model
+    def _read_group_outreach_status(self, values, domain):
+        return [key for key, _label in self._fields["outreach_status"].selection]
+
+    @api.constrains("do_not_contact", "do_not_contact_reason")
+    def _check_do_not_contact_reason(self):
+        for rec in self:
+            if rec.do_not_contact and not (rec.do_not_contact_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is marked 'Do Not Contact' without a reason. Write down why "
+                        "(for example 'asked not to be contacted by phone').",
+                        name=rec.partner_name or self.env._("This candidate"),
+                    )
+                )
+
+    @api.constrains("years_of_experience")
+    def _check_years_of_experience(self):
+        for rec in self:
+            if rec.years_of_experience < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Years of experience of %(name)s cannot be negative (%(years)s); "
+                        "enter 0 or more.",
+                        name=rec.partner_name or "",
+                        years=rec.years_of_experience,
+                    )
+                )
+
+    @api.constrains("email_from", "is_passive_candidate")
+    def _check_passive_email(self):
+        for rec in self:
+            if rec.is_passive_candidate and rec.email_from and not email_normalize(rec.email_from):
+                raise ValidationError(
+                    self.env._(
+                        "'%(email)s' is not a valid email address for passive candidate "
+                        "%(name)s. Correct it (e.g. jane.doe@example.com) or leave it empty.",
+                        email=rec.email_from,
+                        name=rec.partner_name or "",
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        applicants = super().create(vals_list)
+        # an application created from a passive talent inherits the talent's profile
+        for applicant in applicants:
+            talent = applicant.pool_applicant_id
+            if talent and talent != applicant and talent.sudo().is_passive_candidate:
+                missing = {
+                    fname: talent.sudo()[fname]
+                    for fname in PASSIVE_PROFILE_FIELDS
+                    if not applicant.sudo()[fname] and talent.sudo()[fname]
+                }
+                if missing:
+                    applicant.sudo().with_context(passive_profile_sync=True).write(
+                        self._convert_to_write_vals(missing)
+                    )
+        return applicants
+
+    def write(self, vals):
+        res = super().write(vals)
+        profile_vals = {f: vals[f] for f in PASSIVE_PROFILE_FIELDS if f in vals}
+        if profile_vals and not self.env.context.get("passive_profile_sync"):
+            self._sync_passive_profile(profile_vals)
+        return res
+
+    @api.model
+    def _convert_to_write_vals(self, values):
+        return {
+            fname: value.id if isinstance(value, models.BaseModel) else value
+            for fname, value in values.items()
+        }
+
+    def _sync_passive_profile(self, profile_vals):
+        """Keep the profile identical on a talent and all its applications."""
+        talents = self._get_talent()
+        related = (talents | talents.sudo().talent_application_ids) - self
+        if related:
+            related.with_context(passive_profile_sync=True).sudo().write(profile_vals)
+
+    def action_mark_passive_candidate(self):
+        talents = self.filtered("pool_applicant_id").pool_applicant_id
+        without_pool = self.filtered(lambda a: not a.pool_applicant_id and not a.talent_pool_ids)
+        if without_pool:
+            wizard = self.env["talent.pool.add.applicants"].create(
+                {
+                    "applicant_ids": without_pool.ids,
+                    "talent_pool_ids": self.env.ref(
+                        "hr_recruitment_passive.hr_talent_pool_passive"
+                    ).ids,
+                }
+            )
+            talents |= wizard._add_applicants_to_pool()
+        talents |= self.filtered(lambda a: a.talent_pool_ids and not a.pool_applicant_id)
+        talents.write({"is_passive_candidate": True})
+        if len(self) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "hr.applicant",
+                "res_id": talents[:1].id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s candidates flagged as passive.", count=len(talents)
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_unmark_passive_candidate(self):
+        self._get_talent().write({"is_passive_candidate": False})
+
+    def action_view_touchpoints(self):
+        self.ensure_one()
+        talent = self._get_talent()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_touchpoint_action"
+        )
+        action["domain"] = [("applicant_id", "=", talent.id)]
+        action["context"] = {"default_applicant_id": talent.id}
+        return action
+
+    def action_log_touchpoint(self):
+        """Open a prefilled touchpoint form in a dialog (channel and kind from the button)."""
+        self.ensure_one()
+        context = self.env.context
+        channel = context.get("touchpoint_channel", "linkedin")
+        if channel not in dict(TOUCHPOINT_CHANNELS):
+            raise UserError(self.env._("Unknown touchpoint channel: %(channel)s", channel=channel))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a touchpoint"),
+            "res_model": "hr.recruitment.touchpoint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_applicant_id": self.id,
+                "default_channel": channel,
+                "default_kind": context.get("touchpoint_kind", "outreach"),
+                "default_direction": context.get("touchpoint_direction", "outbound"),
+                "default_outcome": "done",
+                "default_job_id": self.job_id.id,
+            },
+        }
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._log_touchpoint_from_message(message, msg_vals)
+        return res
+
+    def _log_touchpoint_from_message(self, message, msg_vals):
+        """An email to or from a passive candidate is a touchpoint on its talent."""
+        talent = self._get_talent().sudo()
+        if len(self) != 1 or not talent.is_passive_candidate:
+            return
+        message_type = msg_vals.get("message_type", message.message_type)
+        author = message.author_id
+        author_is_internal = bool(author.user_ids.filtered(lambda u: not u.share))
+        if message_type == "email" and not author_is_internal:
+            direction, kind, outcome = "inbound", "reply", "replied"
+        elif (
+            message_type == "comment"
+            and author_is_internal
+            and not message.subtype_id.internal
+            and self.partner_id
+            and self.partner_id in message.partner_ids
+        ):
+            direction, kind, outcome = (
+                "outbound",
+                "follow_up" if talent.touchpoint_ids else "outreach",
+                "sent",
+            )
+        else:
+            return
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            {
+                "applicant_id": self.id,
+                "channel": "email",
+                "direction": direction,
+                "kind": kind,
+                "outcome": outcome,
+                "summary": message.subject or message.preview,
+                "job_id": self.job_id.id,
+                "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
+                "mail_message_id": message.id,
+                "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
+            }
+        )
+
+    @api.model
+    def _cron_recompute_engagement(self, batch_size=500):
+        """Engagement decays with time: recompute every passive talent's figures daily."""
+        domain = [("is_passive_candidate", "=", True)]
+        talents = self.sudo().with_context(active_test=False).search(domain, order="id")
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(talents))
+        for offset in range(0, len(talents), batch_size):
+            batch = talents[offset : offset + batch_size]
+            self.env.add_to_compute(self._fields["engagement_score"], batch)
+            self.env.add_to_compute(self._fields["outreach_status"], batch)
+            batch.flush_recordset(["engagement_score", "outreach_status"])
+            if not cron._commit_progress(len(batch)):
+                break
