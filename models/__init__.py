@@ -1,1 +1,2 @@
-from . import hr_applicant, hr_recruitment_touchpoint
+from . import hr_applicant
+from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint

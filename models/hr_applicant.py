@@ -433,6 +433,16 @@ class HrApplicant(models.Model):
             },
         }
 
+    def _outreach_stop(self, reason):
+        """Stop all automated outreach to these candidates (reason: replied, applied, opted_out,
+        bounced, unresponsive, manual); the drip engine extends it to stop running enrollments."""
+        return True
+
+    def _outreach_pause(self, until):
+        """Hold automated outreach to these candidates until `until` (a snooze, an
+        out-of-office reply); the drip engine extends it to pause running enrollments."""
+        return True
+
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         self._log_touchpoint_from_message(message, msg_vals)

@@ -1,0 +1,29 @@
+from odoo.tests import tagged
+
+from .common import PassiveCommon
+
+
+@tagged("post_install", "-at_install")
+class TestContactPolicy(PassiveCommon):
+    def test_gate_refuses_with_reasons(self):
+        policy = self.env["hr.recruitment.contact.policy"]
+        self.talent_bob.write({"do_not_contact": True, "do_not_contact_reason": "Asked"})
+        self.env["mail.blacklist"].sudo()._add("cy@example.com")
+        no_email = self.env["hr.applicant"].create(
+            {"partner_name": "Nomail", "talent_pool_ids": [(4, self.pool.id)]}
+        )
+        talents = self.talent_ada | self.talent_bob | self.talent_cy | no_email
+        email = policy._check(talents, "email")
+        self.assertEqual(email[self.talent_ada.id].state, "allowed")
+        self.assertEqual(email[self.talent_bob.id][:2], ("refused", "do_not_contact"))
+        self.assertEqual(email[self.talent_cy.id][:2], ("refused", "opted_out"))
+        self.assertEqual(email[no_email.id][:2], ("refused", "no_email"))
+        sms = policy._check(talents, "sms")
+        self.assertEqual(sms[self.talent_ada.id].state, "allowed")
+        self.assertEqual(sms[self.talent_cy.id][:2], ("refused", "no_phone"))
+        self.env["phone.blacklist"].sudo().add(self.talent_ada.partner_phone)
+        sms = policy._check(self.talent_ada, "sms")
+        self.assertEqual(sms[self.talent_ada.id][:2], ("refused", "opted_out"))
+        self.talent_ada.outreach_opted_out = True
+        linkedin = policy._check(self.talent_ada, "linkedin")
+        self.assertEqual(linkedin[self.talent_ada.id][:2], ("refused", "opted_out"))
