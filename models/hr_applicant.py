@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import consteq, email_normalize, hmac
 
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -200,7 +200,12 @@ class HrApplicant(models.Model):
         ):
             stats[talent.id]["first_outreach"] = first
         for talent, last_response in Touchpoint._read_group(
-            base + [("direction", "=", "inbound"), ("outcome", "!=", "planned")],
+            base
+            + [
+                ("direction", "=", "inbound"),
+                ("outcome", "!=", "planned"),
+                ("auto_reply", "=", False),
+            ],
             ["applicant_id"],
             ["date:max"],
         ):
@@ -217,6 +222,7 @@ class HrApplicant(models.Model):
             + [
                 ("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS)),
                 ("date", "<=", now),
+                ("auto_reply", "=", False),
                 "|",
                 ("direction", "=", "inbound"),
                 ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
@@ -432,6 +438,34 @@ class HrApplicant(models.Model):
                 "default_job_id": self.job_id.id,
             },
         }
+
+    def _get_outreach_token(self):
+        """Signed token binding this candidate and its current email (preference links)."""
+        self.ensure_one()
+        payload = f"{self.id}:{self.email_normalized or ''}"
+        return f"{self.id}-{hmac(self.env(su=True), 'hr_recruitment_passive-outreach', payload)}"
+
+    @api.model
+    def _get_applicant_from_outreach_token(self, token):
+        """Return the candidate a token was made for, or an empty recordset: forged, garbled
+        or stale (the email changed since) tokens match nothing."""
+        applicant_id, _sep, _digest = (token or "").partition("-")
+        if not applicant_id.isdigit():
+            return self.browse()
+        applicant = self.sudo().browse(int(applicant_id)).exists()
+        if not applicant or not consteq(applicant._get_outreach_token(), token):
+            return self.browse()
+        return applicant
+
+    def _get_outreach_preference_url(self):
+        """Public URL of the candidate's preference page (controllers/ serves it)."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/recruitment/preferences/{self._get_outreach_token()}"
+
+    def _get_outreach_unsubscribe_url(self):
+        """Public one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/recruitment/unsubscribe/{self._get_outreach_token()}"
 
     def _outreach_stop(self, reason):
         """Stop all automated outreach to these candidates (reason: replied, applied, opted_out,

@@ -73,6 +73,11 @@ class HrRecruitmentTouchpoint(models.Model):
         "res.users", string="Recruiter", default=lambda self: self.env.user, index=True
     )
     outcome = fields.Selection(TOUCHPOINT_OUTCOMES, required=True, default="done")
+    auto_reply = fields.Boolean(
+        string="Auto-reply",
+        help="An automatic answer (out of office, vacation): logged, but neither a response "
+        "from the candidate nor a reason to stop outreach.",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", string="Email", index="btree_not_null", ondelete="set null"
     )

@@ -27,3 +27,17 @@ class TestContactPolicy(PassiveCommon):
         self.talent_ada.outreach_opted_out = True
         linkedin = policy._check(self.talent_ada, "linkedin")
         self.assertEqual(linkedin[self.talent_ada.id][:2], ("refused", "opted_out"))
+
+    def test_outreach_token(self):
+        Applicant = self.env["hr.applicant"]
+        token = self.talent_ada._get_outreach_token()
+        self.assertEqual(Applicant._get_applicant_from_outreach_token(token), self.talent_ada)
+        self.assertIn(token, self.talent_ada._get_outreach_preference_url())
+        forged = f"{self.talent_bob.id}-{token.partition('-')[2]}"
+        self.assertFalse(Applicant._get_applicant_from_outreach_token(forged))
+        self.assertFalse(Applicant._get_applicant_from_outreach_token("garbled"))
+        self.assertFalse(Applicant._get_applicant_from_outreach_token(""))
+        self.talent_ada.email_from = "ada.new@example.com"
+        self.assertFalse(
+            Applicant._get_applicant_from_outreach_token(token), "stale after an email change"
+        )

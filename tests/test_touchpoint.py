@@ -188,3 +188,11 @@ class TestTouchpoint(PassiveCommon):
             cron.method_direct_trigger()
         self.talent_ada.invalidate_recordset()
         self.assertEqual(self.talent_ada.engagement_score, 20)
+
+    def test_auto_reply_is_not_engagement(self):
+        self._touchpoint(
+            self.talent_ada, direction="inbound", kind="reply", outcome="replied", auto_reply=True
+        )
+        self.assertFalse(self.talent_ada.last_response_date)
+        self.assertEqual(self.talent_ada.engagement_score, 0)
+        self.assertEqual(self.talent_ada.touchpoint_count, 1)
