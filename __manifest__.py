@@ -22,5 +22,10 @@
         "views/hr_applicant_views.xml",
         "views/hr_recruitment_passive_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "hr_recruitment_passive/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }
