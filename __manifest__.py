@@ -22,6 +22,10 @@
         "views/hr_applicant_views.xml",
         "views/hr_recruitment_passive_menus.xml",
     ],
+    "demo": [
+        "demo/hr_applicant_demo.xml",
+        "demo/hr_recruitment_touchpoint_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "hr_recruitment_passive/static/tests/tours/**/*",
