@@ -1,0 +1,196 @@
+"""Take the README / Apps screenshots from a running Odoo with the addon and its demo data.
+
+Usage (Odoo's virtualenv python, which has requests and websocket-client):
+    tools/run-odoo passive_demo --with-demo -p 8169 &        # once the server is up:
+    python tools/screenshots.py --url http://localhost:8169 --db passive_demo
+
+Logs in through /web/session/authenticate, hands the session cookie to headless Chromium over the
+DevTools protocol, opens each page, waits until its content is there and saves a 1440x900 PNG in
+static/description/.
+"""
+
+import argparse
+import base64
+import itertools
+import json
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+import websocket
+
+OUT = Path(__file__).resolve().parent.parent / "static" / "description"
+ACTION = "action-hr_recruitment_passive.hr_applicant_action_passive"
+TOUCHPOINTS = "action-hr_recruitment_passive.hr_recruitment_touchpoint_action"
+# (file name, path, CSS selector that shows the page is ready, JS run once it is, then selector)
+SHOTS = [
+    ("passive_candidates_list.png", f"/odoo/{ACTION}", ".o_list_view .o_data_row", None, None),
+    (
+        "passive_candidates_kanban.png",
+        f"/odoo/{ACTION}?view_type=kanban",
+        ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
+        None,
+        None,
+    ),
+    (
+        "candidate_timeline.png",
+        f"/odoo/{ACTION}/{{talent_id}}",
+        ".o_form_view .o_notebook",
+        "[...document.querySelectorAll('.o_notebook .nav-link')]"
+        ".find((a) => a.textContent.trim() === 'Timeline').click()",
+        ".o_field_widget[name='touchpoint_ids'] .o_data_row",
+    ),
+    (
+        "touchpoints_graph.png",
+        f"/odoo/{TOUCHPOINTS}?view_type=graph",
+        ".o_graph_view canvas",
+        None,
+        None,
+    ),
+]
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if path := shutil.which(name):
+            return path
+    raise SystemExit("no Chromium found on PATH (apt-get install chromium)")
+
+
+def authenticate(base_url, db, login, password):
+    session = requests.Session()
+    response = session.post(
+        f"{base_url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}},
+        timeout=60,
+    )
+    response.raise_for_status()
+    if response.json().get("error"):
+        raise SystemExit(f"login failed: {response.json()['error']}")
+    return session.cookies["session_id"]
+
+
+class Browser:
+    def __init__(self, width, height):
+        self.profile = tempfile.mkdtemp(prefix="passive-shots-")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            [
+                find_chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                targets = requests.get(f"http://127.0.0.1:{port}/json", timeout=2).json()
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (requests.ConnectionError, StopIteration):
+                time.sleep(0.2)
+        else:
+            raise SystemExit("Chromium did not start")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.ids = itertools.count(1)
+        self.send("Page.enable")
+        self.send("Network.enable")
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def send(self, method, **params):
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == msg_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def wait_for(self, selector, timeout=30):
+        deadline = time.time() + timeout
+        check = (
+            f"!!document.querySelector({json.dumps(selector)})"
+            " && !document.querySelector('.o_loading, .o_loading_indicator, .o_blockUI')"
+        )
+        while time.time() < deadline:
+            if self.evaluate(check):
+                time.sleep(1.0)  # let animations and lazy widgets settle
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"timed out waiting for {selector}")
+
+    def close(self):
+        self.ws.close()
+        self.process.terminate()
+        self.process.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default="http://localhost:8169")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--talent-id", type=int, help="candidate shown in the form screenshot")
+    parser.add_argument("--only", nargs="*", help="file names to take (default: all)")
+    args = parser.parse_args()
+    session_id = authenticate(args.url, args.db, args.login, args.password)
+    browser = Browser(1440, 900)
+    try:
+        browser.send(
+            "Network.setCookie",
+            name="session_id",
+            value=session_id,
+            domain=urlparse(args.url).hostname,
+            path="/",
+        )
+        for name, path, ready, script, ready_after in SHOTS:
+            if args.only and name not in args.only:
+                continue
+            browser.send("Page.navigate", url=args.url + path.format(talent_id=args.talent_id))
+            browser.wait_for(ready)
+            if script:
+                browser.evaluate(script)
+                browser.wait_for(ready_after)
+            png = base64.b64decode(browser.send("Page.captureScreenshot", format="png")["data"])
+            (OUT / name).write_bytes(png)
+            print(f"saved {OUT / name}")
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
