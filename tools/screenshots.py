@@ -27,31 +27,70 @@ import websocket
 OUT = Path(__file__).resolve().parent.parent / "static" / "description"
 ACTION = "action-hr_recruitment_passive.hr_applicant_action_passive"
 TOUCHPOINTS = "action-hr_recruitment_passive.hr_recruitment_touchpoint_action"
-# (file name, path, CSS selector that shows the page is ready, JS run once it is, then selector)
+DRIPS = "action-hr_recruitment_passive.hr_recruitment_drip_action"
+DRIP_ANALYTICS = "action-hr_recruitment_passive.hr_recruitment_touchpoint_action_drip_analytics"
+
+
+def click_js(selector, text=None):
+    """JS clicking the first element matching selector (and whose text is text)."""
+    if text is None:
+        return f"document.querySelector({json.dumps(selector)}).click()"
+    return (
+        f"[...document.querySelectorAll({json.dumps(selector)})]"
+        f".find((el) => el.textContent.trim() === {json.dumps(text)}).click()"
+    )
+
+
+# file: the PNG in static/description; path: the URL ({talent_id}, {drip_id} filled in);
+# ready: a selector present once the page is drawn; then: JS to run, then_ready: selector after it;
+# model: skip the shot when this model does not exist (feature not installed)
 SHOTS = [
-    ("passive_candidates_list.png", f"/odoo/{ACTION}", ".o_list_view .o_data_row", None, None),
-    (
-        "passive_candidates_kanban.png",
-        f"/odoo/{ACTION}?view_type=kanban",
-        ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
-        None,
-        None,
-    ),
-    (
-        "candidate_timeline.png",
-        f"/odoo/{ACTION}/{{talent_id}}",
-        ".o_form_view .o_notebook",
-        "[...document.querySelectorAll('.o_notebook .nav-link')]"
-        ".find((a) => a.textContent.trim() === 'Timeline').click()",
-        ".o_field_widget[name='touchpoint_ids'] .o_data_row",
-    ),
-    (
-        "touchpoints_graph.png",
-        f"/odoo/{TOUCHPOINTS}?view_type=graph",
-        ".o_graph_view canvas",
-        None,
-        None,
-    ),
+    {"file": "passive_candidates_list.png", "path": f"/odoo/{ACTION}", "ready": ".o_data_row"},
+    {
+        "file": "passive_candidates_kanban.png",
+        "path": f"/odoo/{ACTION}?view_type=kanban",
+        "ready": ".o_kanban_record:not(.o_kanban_ghost)",
+    },
+    {
+        "file": "candidate_timeline.png",
+        "path": f"/odoo/{ACTION}/{{talent_id}}",
+        "ready": ".o_form_view .o_notebook",
+        "then": click_js(".o_notebook .nav-link", "Timeline"),
+        "then_ready": ".o_field_widget[name='touchpoint_ids'] .o_data_row",
+    },
+    {
+        "file": "touchpoints_graph.png",
+        "path": f"/odoo/{TOUCHPOINTS}?view_type=graph",
+        "ready": ".o_graph_view canvas",
+    },
+    {
+        "file": "drip_steps.png",
+        "model": "hr.recruitment.drip",
+        "path": f"/odoo/{DRIPS}/{{drip_id}}",
+        "ready": ".o_field_widget[name='step_ids'] .o_data_row",
+    },
+    {
+        "file": "drip_ab_test.png",
+        "model": "hr.recruitment.drip",
+        "path": f"/odoo/{DRIPS}/{{drip_id}}",
+        "ready": ".o_field_widget[name='step_ids'] .o_data_row",
+        "then": click_js(".o_field_widget[name='step_ids'] .o_data_row .o_data_cell"),
+        "then_ready": ".modal .o_field_widget[name='variant_ids'] .o_data_row",
+    },
+    {
+        "file": "drip_analytics_tab.png",
+        "model": "hr.recruitment.drip",
+        "path": f"/odoo/{DRIPS}/{{drip_id}}",
+        "ready": ".o_form_view .o_notebook",
+        "then": click_js(".o_notebook .nav-link", "Analytics"),
+        "then_ready": ".o_notebook .tab-pane.active .o_field_widget[name='sent_count']",
+    },
+    {
+        "file": "drip_analytics.png",
+        "model": "hr.recruitment.drip",
+        "path": f"/odoo/{DRIP_ANALYTICS}",
+        "ready": ".o_pivot_view .o_pivot table",
+    },
 ]
 
 
@@ -72,7 +111,44 @@ def authenticate(base_url, db, login, password):
     response.raise_for_status()
     if response.json().get("error"):
         raise SystemExit(f"login failed: {response.json()['error']}")
-    return session.cookies["session_id"]
+    return session
+
+
+def call(session, base_url, model, method, *args, **kwargs):
+    response = session.post(
+        f"{base_url}/web/dataset/call_kw",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        },
+        timeout=60,
+    )
+    result = response.json()
+    if "error" in result:
+        raise RuntimeError(f"{model}.{method}: {result['error']['data']['message']}")
+    return result["result"]
+
+
+def default_ids(session, base_url):
+    """The talent with the longest history and the first drip (the demo's running one)."""
+    ids = {}
+    talents = call(
+        session,
+        base_url,
+        "hr.applicant",
+        "search",
+        [("is_passive_candidate", "=", True), ("touchpoint_count", ">", 0)],
+        order="touchpoint_count desc, id",
+        limit=1,
+    )
+    ids["talent_id"] = talents[0] if talents else 0
+    has_drips = call(
+        session, base_url, "ir.model", "search_count", [("model", "=", "hr.recruitment.drip")]
+    )
+    if has_drips:
+        drips = call(session, base_url, "hr.recruitment.drip", "search", [], order="id", limit=1)
+        ids["drip_id"] = drips[0] if drips else 0
+    return ids
 
 
 class Browser:
@@ -164,27 +240,33 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--talent-id", type=int, help="candidate shown in the form screenshot")
     parser.add_argument("--only", nargs="*", help="file names to take (default: all)")
     args = parser.parse_args()
-    session_id = authenticate(args.url, args.db, args.login, args.password)
+    session = authenticate(args.url, args.db, args.login, args.password)
+    ids = default_ids(session, args.url)
     browser = Browser(1440, 900)
     try:
         browser.send(
             "Network.setCookie",
             name="session_id",
-            value=session_id,
+            value=session.cookies["session_id"],
             domain=urlparse(args.url).hostname,
             path="/",
         )
-        for name, path, ready, script, ready_after in SHOTS:
+        for shot in SHOTS:
+            name = shot["file"]
             if args.only and name not in args.only:
                 continue
-            browser.send("Page.navigate", url=args.url + path.format(talent_id=args.talent_id))
-            browser.wait_for(ready)
-            if script:
-                browser.evaluate(script)
-                browser.wait_for(ready_after)
+            if shot.get("model") and not call(
+                session, args.url, "ir.model", "search_count", [("model", "=", shot["model"])]
+            ):
+                print(f"skipped {name}: {shot['model']} is not installed")
+                continue
+            browser.send("Page.navigate", url=args.url + shot["path"].format(**ids))
+            browser.wait_for(shot["ready"])
+            if shot.get("then"):
+                browser.evaluate(shot["then"])
+                browser.wait_for(shot["then_ready"])
             png = base64.b64decode(browser.send("Page.captureScreenshot", format="png")["data"])
             (OUT / name).write_bytes(png)
             print(f"saved {OUT / name}")
