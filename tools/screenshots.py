@@ -1,6 +1,7 @@
 """Take the README / Apps screenshots from a running Odoo with the addon and its demo data.
 
-Usage (Odoo's virtualenv python, which has requests and websocket-client):
+Usage: tools/take-screenshots (starts the server, finds a candidate's preference page, runs this),
+or by hand with Odoo's virtualenv python (it has requests and websocket-client):
     tools/run-odoo passive_demo --with-demo -p 8169 &        # once the server is up:
     python tools/screenshots.py --url http://localhost:8169 --db passive_demo
 
@@ -84,6 +85,12 @@ SHOTS = [
         "ready": ".o_form_view .o_notebook",
         "then": click_js(".o_notebook .nav-link", "Analytics"),
         "then_ready": ".o_notebook .tab-pane.active .o_field_widget[name='sent_count']",
+    },
+    {
+        "file": "candidate_preference_page.png",
+        "public": True,
+        "path": "{preference_path}",
+        "ready": "form h2",
     },
     {
         "file": "drip_analytics.png",
@@ -241,9 +248,15 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--only", nargs="*", help="file names to take (default: all)")
+    parser.add_argument(
+        "--preference-path",
+        default="",
+        help="path of a candidate's preference page (/recruitment/preferences/<token>)",
+    )
     args = parser.parse_args()
     session = authenticate(args.url, args.db, args.login, args.password)
     ids = default_ids(session, args.url)
+    ids["preference_path"] = args.preference_path
     browser = Browser(1440, 900)
     try:
         browser.send(
@@ -262,7 +275,13 @@ def main():
             ):
                 print(f"skipped {name}: {shot['model']} is not installed")
                 continue
-            browser.send("Page.navigate", url=args.url + shot["path"].format(**ids))
+            path = shot["path"].format(**ids)
+            if shot.get("public") and (
+                not path or requests.get(args.url + path, timeout=60).status_code != 200
+            ):
+                print(f"skipped {name}: no page at '{path}'")
+                continue
+            browser.send("Page.navigate", url=args.url + path)
             browser.wait_for(shot["ready"])
             if shot.get("then"):
                 browser.evaluate(shot["then"])
