@@ -44,7 +44,7 @@ def click_js(selector, text=None):
 
 # file: the PNG in static/description; path: the URL ({talent_id}, {drip_id} filled in);
 # ready: a selector present once the page is drawn; then: JS to run, then_ready: selector after it;
-# model: skip the shot when this model does not exist (feature not installed)
+# model / xmlid: skip the shot when this model / record does not exist (feature not installed)
 SHOTS = [
     {"file": "passive_candidates_list.png", "path": f"/odoo/{ACTION}", "ready": ".o_data_row"},
     {
@@ -91,6 +91,18 @@ SHOTS = [
         "public": True,
         "path": "{preference_path}",
         "ready": "form h2",
+    },
+    {
+        "file": "touchpoint_analysis.png",
+        "xmlid": "hr_recruitment_passive.hr_recruitment_touchpoint_action_analysis",
+        "path": "/odoo/action-hr_recruitment_passive.hr_recruitment_touchpoint_action_analysis",
+        "ready": ".o_graph_view canvas",
+    },
+    {
+        "file": "resource_library.png",
+        "xmlid": "hr_recruitment_passive.hr_recruitment_resource_action",
+        "path": "/odoo/action-hr_recruitment_passive.hr_recruitment_resource_action",
+        "ready": ".o_data_row",
     },
     {
         "file": "drip_analytics.png",
@@ -274,6 +286,18 @@ def main():
                 session, args.url, "ir.model", "search_count", [("model", "=", shot["model"])]
             ):
                 print(f"skipped {name}: {shot['model']} is not installed")
+                continue
+            if shot.get("xmlid") and not call(
+                session,
+                args.url,
+                "ir.model.data",
+                "search_count",
+                [
+                    ("module", "=", shot["xmlid"].split(".")[0]),
+                    ("name", "=", shot["xmlid"].split(".")[1]),
+                ],
+            ):
+                print(f"skipped {name}: {shot['xmlid']} does not exist")
                 continue
             path = shot["path"].format(**ids)
             if shot.get("public") and (
