@@ -78,11 +78,80 @@ def fill():
             }
         )
     env["hr.recruitment.touchpoint"].create(values)
+    if "hr.recruitment.drip" in env:
+        _fill_drips(talents)
+    if "hr.recruitment.resource" in env:
+        _fill_resources(talents)
     # an administrator's edits of noupdate data must survive the upgrade
     pool.write({"name": "Passive talent (renamed by the admin)"})
     env.ref(f"{ADDON}.ir_cron_recompute_engagement").write({"interval_number": 3})
     env.cr.commit()
     print(f"UPGRADE CHECK: created {len(talents)} talents and {len(values)} touchpoints")
+
+
+def _fill_drips(talents):
+    template = env.ref(f"{ADDON}.mail_template_drip_first_touch", raise_if_not_found=False)
+    drip = env["hr.recruitment.drip"].create(
+        {
+            "name": "Upgrade check drip",
+            "step_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "sequence": 1,
+                        "name": "First touch",
+                        "channel": "email",
+                        "variant_ids": [
+                            (
+                                0,
+                                0,
+                                {"name": "A", "split_percent": 50, "mail_template_id": template.id},
+                            ),
+                            (
+                                0,
+                                0,
+                                {"name": "B", "split_percent": 50, "mail_template_id": template.id},
+                            ),
+                        ],
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "sequence": 2,
+                        "name": "LinkedIn",
+                        "channel": "linkedin",
+                        "delay": 3,
+                        "variant_ids": [
+                            (0, 0, {"name": "A", "body": "Hello {{ object.partner_name }}"})
+                        ],
+                    },
+                ),
+            ],
+        }
+    )
+    result = drip.enroll(talents)
+    print(f"UPGRADE CHECK: enrolled {len(result['enrollments'])} talents in a drip")
+
+
+def _fill_resources(talents):
+    resource = env["hr.recruitment.resource"].create(
+        {"name": "Upgrade check guide", "url": "https://example.com/guide"}
+    )
+    env["hr.recruitment.touchpoint"].create(
+        [
+            {
+                "applicant_id": talent.id,
+                "resource_id": resource.id,
+                "kind": "resource",
+                "channel": "email",
+                "outcome": "sent",
+            }
+            for talent in talents[:3]
+        ]
+    )
 
 
 def _is_table(model):
