@@ -535,3 +535,128 @@ class HrApplicant(models.Model):
             batch.flush_recordset(["engagement_score", "outreach_status"])
             if not cron._commit_progress(len(batch)):
                 break
+
+
+class HrApplicantDrip(models.Model):
+    """Drip sequences on candidates: enrollments, stop and pause rules, template helpers."""
+
+    _inherit = "hr.applicant"
+
+    drip_enrollment_ids = fields.One2many(
+        "hr.recruitment.drip.enrollment",
+        "applicant_id",
+        string="Drip Enrollments",
+        groups=OFFICER_GROUP,
+    )
+    drip_enrollment_count = fields.Integer(
+        compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
+    )
+
+    def _compute_drip_enrollment_count(self):
+        talents = self._get_talent()
+        counts = dict(
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
+        )
+        for applicant in self:
+            applicant.drip_enrollment_count = counts.get(
+                applicant.pool_applicant_id or applicant, 0
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        applicants = super().create(vals_list)
+        # an application to a job created for a talent in a drip: the talent applied
+        applied = applicants.filtered(
+            lambda a: a.job_id and a.pool_applicant_id and a.pool_applicant_id != a
+        )
+        if applied:
+            applied._outreach_stop("applied")
+        return applicants
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("job_id"):
+            self.filtered(
+                lambda a: a.pool_applicant_id and a.pool_applicant_id != a
+            )._outreach_stop("applied")
+        if vals.get("outreach_opted_out"):
+            self._outreach_stop("opted_out")
+        if vals.get("do_not_contact"):
+            self._outreach_stop("do_not_contact")
+        return res
+
+    def _outreach_stop(self, reason):
+        res = super()._outreach_stop(reason)
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "in", self._get_talent().ids),
+                    ("state", "in", ("running", "paused")),
+                ]
+            )
+        )
+        rule = {"replied": "stop_on_reply", "applied": "stop_on_apply", "bounced": "stop_on_bounce"}
+        if reason in rule:
+            enrollments = enrollments.filtered(lambda e: e.drip_id[rule[reason]])
+        enrollments._stop(reason)
+        return res
+
+    def _outreach_pause(self, until):
+        res = super()._outreach_pause(until)
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "in", self._get_talent().ids),
+                    ("state", "=", "running"),
+                    ("next_run_at", "!=", False),
+                    ("next_run_at", "<", until),
+                ]
+            )
+        )
+        enrollments._postpone(
+            until,
+            self.env._("Paused until %(date)s (UTC)", date=fields.Datetime.to_string(until)),
+        )
+        return res
+
+    def _get_outreach_drip(self):
+        drip_id = self.env.context.get("outreach_drip_id")
+        return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False
+
+    def _get_outreach_job(self):
+        """The job a message talks about: the drip's first target job, else the applicant's."""
+        self.ensure_one()
+        drip = self._get_outreach_drip()
+        return (drip and drip.job_ids[:1]) or self.job_id
+
+    def _get_outreach_sender(self):
+        """The user a message comes from: the drip owner, else the recruiter, else us."""
+        self.ensure_one()
+        drip = self._get_outreach_drip()
+        return (drip and drip.user_id) or self.user_id or self.env.user
+
+    def action_view_drip_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_drip_enrollment_action"
+        )
+        action["domain"] = [("applicant_id", "=", self._get_talent().id)]
+        action["context"] = {}
+        return action
+
+    def action_open_drip_enroll_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add to drip sequence"),
+            "res_model": "hr.recruitment.drip.enroll",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_applicant_ids": self.ids},
+        }

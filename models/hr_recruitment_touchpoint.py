@@ -125,3 +125,76 @@ class HrRecruitmentTouchpoint(models.Model):
                 vals.setdefault("origin_applicant_id", origin_id)
                 vals["applicant_id"] = talent_by_applicant[origin_id]
         return super().create(vals_list)
+
+
+class HrRecruitmentTouchpointDrip(models.Model):
+    """Drip links of a touchpoint, drip statistics, and the reply stop rule."""
+
+    _inherit = "hr.recruitment.touchpoint"
+
+    enrollment_id = fields.Many2one(
+        "hr.recruitment.drip.enrollment",
+        string="Drip Enrollment",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    drip_id = fields.Many2one(
+        related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
+    )
+    step_id = fields.Many2one(
+        "hr.recruitment.drip.step", string="Drip Step", index="btree_not_null", ondelete="set null"
+    )
+    variant_id = fields.Many2one(
+        "hr.recruitment.drip.step.variant",
+        string="Drip Variant",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    mailing_trace_id = fields.Many2one(
+        "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        touchpoints = super().create(vals_list)
+        # a real reply stops the drips (an out-of-office answer is created with auto_reply)
+        replies = touchpoints.filtered(
+            lambda t: (
+                t.direction == "inbound"
+                and t.kind == "reply"
+                and not t.auto_reply
+                and t.outcome != "planned"
+            )
+        )
+        if replies:
+            replies.applicant_id._outreach_stop("replied")
+        return touchpoints
+
+    @api.model
+    def _get_drip_statistics(self, domain, groupby):
+        """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
+        stats = {}
+        for group, outcome, count in self.sudo()._read_group(
+            domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
+            [groupby, "outcome"],
+            ["__count"],
+        ):
+            values = stats.setdefault(group.id, dict.fromkeys(DRIP_STAT_KEYS, 0))
+            if outcome in ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced"):
+                values["sent"] += count
+            if outcome in ("opened", "clicked", "replied"):
+                values["opened"] += count
+            if outcome == "clicked":
+                values["clicked"] += count
+            if outcome == "replied":
+                values["replied"] += count
+            if outcome == "bounced":
+                values["bounced"] += count
+        for values in stats.values():
+            sent = values["sent"]
+            for key in ("opened", "clicked", "replied"):
+                values[f"{key}_rate"] = round(100.0 * values[key] / sent, 1) if sent else 0.0
+        return stats
+
+
+DRIP_STAT_KEYS = ("sent", "opened", "clicked", "replied", "bounced")

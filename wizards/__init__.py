@@ -1,0 +1,2 @@
+from . import hr_recruitment_drip_enroll, hr_recruitment_drip_enroll_line
+from . import hr_recruitment_drip_step_preview
