@@ -614,8 +614,12 @@ class HrRecruitmentDripEnrollment(models.Model):
         """Manual step: an activity for the owner with the rendered message to copy."""
         drip = step.drip_id
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
-        bodies = self.env["mail.render.mixin"]._render_template(
-            variant.body or "", "hr.applicant", applicants.ids, engine="inline_template"
+        bodies = (
+            self.env["mail.render.mixin"]
+            .with_context(outreach_drip_id=drip.id)
+            ._render_template(
+                variant.body or "", "hr.applicant", applicants.ids, engine="inline_template"
+            )
         )
         model_id = self.env["ir.model"]._get_id("hr.applicant")
         deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)

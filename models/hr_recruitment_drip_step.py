@@ -209,11 +209,12 @@ class HrRecruitmentDripStep(models.Model):
         variant._check_content()
         applicant = applicant.with_context(outreach_drip_id=self.drip_id.id)
         sources = variant._get_render_sources()
+        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=self.drip_id.id)
         result = {}
         failures = []
         for key, (source, engine, model_name) in sources.items():
             try:
-                rendered = self.env["mail.render.mixin"]._render_template(
+                rendered = Render._render_template(
                     source, model_name, applicant.ids, engine=engine
                 )[applicant.id]
             except Exception:
@@ -236,7 +237,7 @@ class HrRecruitmentDripStep(models.Model):
     def _find_failing_placeholders(self, source, applicant):
         """[(expression, error)] for each placeholder of `source` failing on `applicant`."""
         failures = []
-        Render = self.env["mail.render.mixin"]
+        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=self.drip_id.id)
         for inline, qweb in PLACEHOLDER_RE.findall(source or ""):
             expression = (inline or qweb).strip()
             try:
