@@ -3,3 +3,4 @@ from . import test_touchpoint
 from . import test_security
 from . import test_contact_policy
 from . import test_drip_sequence
+from . import test_drip_concurrency
