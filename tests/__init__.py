@@ -6,3 +6,6 @@ from . import test_drip_sequence
 from . import test_drip_concurrency
 from . import test_drip_enroll
 from . import test_drip_stop_rules
+from . import test_drip_schedule
+from . import test_drip_errors
+from . import test_drip_sms
