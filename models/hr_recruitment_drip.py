@@ -213,6 +213,9 @@ class HrRecruitmentDrip(models.Model):
                   "skipped": {applicant id: (reason code, sentence)}}; never skips silently
         """
         self.ensure_one()
+        self.check_access("read")
+        self.env["hr.recruitment.drip.enrollment"].check_access("create")
+        applicants.check_access("read")
         drip = self.sudo()
         if not drip.active:
             raise UserError(

@@ -9,3 +9,6 @@ from . import test_drip_stop_rules
 from . import test_drip_schedule
 from . import test_drip_errors
 from . import test_drip_sms
+from . import test_drip_preview
+from . import test_drip_variants
+from . import test_drip_security
