@@ -12,3 +12,4 @@ from . import test_drip_sms
 from . import test_drip_preview
 from . import test_drip_variants
 from . import test_drip_security
+from . import test_drip_performance
