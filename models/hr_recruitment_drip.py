@@ -49,7 +49,6 @@ class HrRecruitmentDrip(models.Model):
     step_ids = fields.One2many("hr.recruitment.drip.step", "drip_id", string="Steps", copy=True)
     enrollment_ids = fields.One2many("hr.recruitment.drip.enrollment", "drip_id")
     allow_overlap = fields.Boolean(
-        string="Allow Overlap",
         help="Enroll candidates even when they are already running in another drip.",
     )
     # sending window, in the candidate's timezone (else the owner's, else the company's)

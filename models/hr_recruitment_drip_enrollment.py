@@ -39,9 +39,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         "hr.applicant", string="Candidate", required=True, ondelete="cascade", index=True
     )
     partner_name = fields.Char(related="applicant_id.partner_name", string="Candidate Name")
-    drip_id = fields.Many2one(
-        "hr.recruitment.drip", string="Drip", required=True, ondelete="cascade", index=True
-    )
+    drip_id = fields.Many2one("hr.recruitment.drip", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="drip_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="drip_id.user_id", string="Owner", store=True, index=True)
     state = fields.Selection(
@@ -67,9 +65,7 @@ class HrRecruitmentDripEnrollment(models.Model):
     wait_deadline = fields.Datetime(
         readonly=True, help="Until when an 'opened' / 'clicked' condition waits."
     )
-    last_email_trace_id = fields.Many2one(
-        "mailing.trace", string="Last Email Trace", ondelete="set null", readonly=True
-    )
+    last_email_trace_id = fields.Many2one("mailing.trace", ondelete="set null", readonly=True)
     activity_id = fields.Many2one(
         "mail.activity", string="Pending Task", ondelete="set null", readonly=True
     )

@@ -80,7 +80,7 @@ class TestDripEnroll(DripCommon):
         wizard_form = Form(
             self.env[action["res_model"]]
             .with_user(self.user_officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         wizard_form.drip_id = self.drip
         wizard = wizard_form.save()
@@ -96,7 +96,7 @@ class TestDripEnroll(DripCommon):
 
     def test_wizard_from_drip_form_proposes_pool_talents(self):
         action = self.drip.action_open_enroll_wizard()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"])).save()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"])).save()
         self.assertEqual(wizard.drip_id, self.drip)
         self.assertIn(self.talent_ada, wizard.applicant_ids)
         self.assertIn(self.talent_eve, wizard.applicant_ids)

@@ -30,7 +30,7 @@ class TestDripPreview(DripCommon):
         with Form(
             self.env[action["res_model"]]
             .with_user(self.user_officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         ) as preview:
             self.assertEqual(preview.variant_id, self.step_3.variant_ids)
             preview.applicant_id = self.talent_bob
@@ -53,7 +53,7 @@ class TestDripPreview(DripCommon):
         action = self.step_3.action_preview()
         preview = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"applicant_id": self.talent_cy.id})
         )
         self.assertIn("object.no_such_field", preview.error)
