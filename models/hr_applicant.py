@@ -625,6 +625,20 @@ class HrApplicantDrip(models.Model):
         )
         return res
 
+    def _log_touchpoint_from_message(self, message, msg_vals):
+        super()._log_touchpoint_from_message(message, msg_vals)
+        # replies of candidates not flagged passive are not logged as touchpoints, but a reply
+        # still stops the drips they are in
+        talent = self._get_talent().sudo()
+        if len(self) != 1 or talent.is_passive_candidate:
+            return
+        if msg_vals.get("message_type", message.message_type) != "email":
+            return
+        if message.author_id.user_ids.filtered(lambda user: not user.share):
+            return
+        if talent.drip_enrollment_ids.filtered(lambda e: e.state in ("running", "paused")):
+            self._outreach_stop("replied")
+
     def _get_outreach_drip(self):
         drip_id = self.env.context.get("outreach_drip_id")
         return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False

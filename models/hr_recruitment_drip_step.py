@@ -140,6 +140,7 @@ class HrRecruitmentDripStep(models.Model):
                         drip=step.drip_id.name,
                     )
                 )
+            step._check_variant_split()
             for variant in step.variant_ids:
                 variant._check_content()
 

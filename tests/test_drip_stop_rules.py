@@ -40,6 +40,19 @@ class TestDripStopRules(DripCommon):
         self.assertFalse(ada.next_run_at)
         self.assertEqual(set((enrollments - ada).mapped("state")), {"running"})
 
+    def test_reply_of_candidate_not_flagged_passive(self):
+        self.assertFalse(self.talent_cy.is_passive_candidate)
+        enrollments = self._enroll_and_send()
+        self.talent_cy.message_post(
+            body="Thanks, let's talk next week.",
+            message_type="email",
+            author_id=self.talent_cy.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+        )
+        cy = enrollments.filtered(lambda e: e.applicant_id == self.talent_cy)
+        self.assertEqual((cy.state, cy.stop_reason), ("stopped", "replied"))
+        self.assertEqual(set((enrollments - cy).mapped("state")), {"running"})
+
     def test_reply_does_not_stop_when_rule_off(self):
         self.drip.stop_on_reply = False
         enrollments = self._enroll_and_send()
