@@ -13,3 +13,4 @@ from . import test_drip_preview
 from . import test_drip_variants
 from . import test_drip_security
 from . import test_drip_performance
+from . import test_drip_form
