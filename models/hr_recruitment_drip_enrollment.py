@@ -253,17 +253,15 @@ class HrRecruitmentDripEnrollment(models.Model):
         cron = self.env["ir.cron"]
         domain = self._get_due_domain()
         cron._commit_progress(remaining=self.search_count(domain))
-        locked_elsewhere = []
+        seen = []  # locked by another worker, or already handled in this run
         while True:
             batch = self.search(
-                domain + [("id", "not in", locked_elsewhere)],
-                limit=batch_size,
-                order="next_run_at, id",
+                domain + [("id", "not in", seen)], limit=batch_size, order="next_run_at, id"
             )
             if not batch:
                 break
+            seen += batch.ids
             locked = batch.try_lock_for_update()
-            locked_elsewhere += (batch - locked).ids
             # read again after locking: another worker may have moved them meanwhile
             locked.invalidate_recordset()
             locked.filtered_domain(domain)._process_due()
