@@ -21,6 +21,8 @@
         "views/hr_recruitment_touchpoint_views.xml",
         "views/hr_applicant_views.xml",
         "views/hr_recruitment_passive_menus.xml",
+        "views/hr_recruitment_passive_templates.xml",
+        "views/res_config_settings_views.xml",
     ],
     "installable": True,
 }
