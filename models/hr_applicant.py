@@ -708,7 +708,7 @@ class HrApplicant(models.Model):
         talents = self._get_talent().sudo()
         records = talents | talents.with_context(active_test=False).talent_application_ids | self
         message = Markup("<p>%s</p>") % self.env._(
-            "Recruitment outreach opt-out (%(source)s)", source=source
+            "Recruitment outreach opt-out (%(origin)s)", origin=source
         )
         for email in set(records.mapped("email_normalized")) - {False}:
             self.env["mail.blacklist"].sudo()._add(email, message=message)
@@ -717,7 +717,7 @@ class HrApplicant(models.Model):
             self.env["phone.blacklist"].sudo()._add(phones, message=message)
         records.sudo().write({"outreach_opted_out": True})
         talents._outreach_log_boundary(
-            "opt_out", self.env._("Stopped all contact (%(source)s)", source=source), declined=True
+            "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
         )
         talents._outreach_stop("opted_out")
 
@@ -977,7 +977,7 @@ class HrApplicant(models.Model):
         opt_out = set()
         if hasattr(super(), "_mailing_get_opt_out_list"):
             opt_out = set(super()._mailing_get_opt_out_list(mailing))
-        applicants = self.sudo().browse(mailing._get_recipients())
+        applicants = self.sudo().search(mailing._get_recipients_domain())
         decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
         return opt_out | {
             applicant.email_normalized

@@ -130,15 +130,13 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             if last_no and at < last_no + gap:
                 holds.append(("quiet_after_no", last_no + gap))
             holds.extend(self._cap_holds(talent, company, at, facts["automated_sent"][talent.id]))
-        until = max((hold_until for _reason, hold_until in holds), default=None)
+        reason, until = max(holds, key=lambda hold: hold[1], default=(None, None))
         if automated:
             window_start = self._next_window_start(company, until or at, talent)
             if window_start != (until or at):
-                holds.append(("window", window_start))
-                until = window_start
-        if not holds:
+                reason, until = reason or "window", window_start
+        if not until:
             return ContactDecision("allowed", False, False, "")
-        reason = max(holds, key=lambda hold: hold[1])[0]
         return self._postpone(reason, until, fields.Datetime.to_string(until))
 
     @api.model
