@@ -195,6 +195,11 @@ class HrApplicant(models.Model):
         help="Removed from outreach as unresponsive: no automated contact before this date, "
         "after which the candidate may be enrolled again.",
     )
+    outreach_paused_until = fields.Datetime(
+        string="Away Until",
+        groups=OFFICER_GROUP,
+        help="Return date read from an out-of-office reply: automated outreach waits until then.",
+    )
     anonymized_date = fields.Datetime(
         string="Anonymized On",
         readonly=True,
@@ -756,14 +761,17 @@ class HrApplicant(models.Model):
 
     @api.model
     def _get_last_interaction_dates(self, talent_ids):
-        """Last time each talent interacted (reply, preference, open, click, any inbound
-        touchpoint except auto-replies): {talent id: datetime}."""
+        """Last time each talent interacted (an open or click on our message, or any inbound
+        touchpoint except auto-replies: reply, preference, call...): {talent id: datetime}."""
         domain = (
             Domain("applicant_id", "in", talent_ids)
             & Domain("outcome", "!=", "planned")
             & (
                 (Domain("direction", "=", "inbound") & Domain("auto_reply", "=", False))
-                | Domain("outcome", "in", ["opened", "clicked", "replied"])
+                | (
+                    Domain("direction", "=", "outbound")
+                    & Domain("outcome", "in", ["opened", "clicked"])
+                )
             )
         )
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
@@ -967,7 +975,11 @@ class HrApplicant(models.Model):
         )
         touchpoint.summary = f"{note}: {touchpoint.summary or ''}"
         if until:
-            self._get_talent().sudo()._outreach_pause(datetime.combine(until, time.min))
+            talent = self._get_talent().sudo()
+            resume_at = datetime.combine(until, time.min)
+            if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
+                talent.outreach_paused_until = resume_at
+            talent._outreach_pause(resume_at)
 
     @api.model
     def _mailing_get_opt_out_list(self, mailing):

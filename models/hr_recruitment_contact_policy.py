@@ -124,6 +124,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         holds = []
         if talent.outreach_snoozed_until and at.date() < talent.outreach_snoozed_until:
             holds.append(("snoozed", datetime.combine(talent.outreach_snoozed_until, time.min)))
+        if automated and talent.outreach_paused_until and at < talent.outreach_paused_until:
+            holds.append(("away", talent.outreach_paused_until))
         if automated:
             last_no = facts["last_no"].get(talent.id)
             gap = timedelta(days=company.outreach_gap_after_no_days)
@@ -200,6 +202,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             "quiet_after_no": self.env._(
                 "Quiet period after the candidate said no; postponed until"
             ),
+            "away": self.env._("Out of office; postponed until"),
             "cap": self.env._("Contact cap reached; postponed until"),
             "window": self.env._("Outside the sending window; postponed until"),
         }

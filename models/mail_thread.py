@@ -23,6 +23,7 @@ MONTHS = {
     **dict.fromkeys(
         (
             "jan",
+            "january",
             "janv",
             "januar",
             "janvier",
@@ -38,6 +39,7 @@ MONTHS = {
     **dict.fromkeys(
         (
             "feb",
+            "february",
             "févr",
             "fevr",
             "februar",
@@ -50,17 +52,33 @@ MONTHS = {
         ),
         2,
     ),
-    **dict.fromkeys(("mar", "mars", "märz", "marz", "marzo", "maart", "março", "marco"), 3),
-    **dict.fromkeys(("apr", "avr", "avril", "april", "abril", "abr", "aprile"), 4),
+    **dict.fromkeys(
+        ("mar", "march", "mars", "märz", "marz", "marzo", "maart", "março", "marco"), 3
+    ),
+    **dict.fromkeys(("apr", "april", "avr", "avril", "abril", "abr", "aprile"), 4),
     **dict.fromkeys(("may", "mai", "mayo", "maggio", "mag", "mei", "maio"), 5),
-    **dict.fromkeys(("jun", "juin", "juni", "junio", "giugno", "giu", "junho"), 6),
-    **dict.fromkeys(("jul", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho"), 7),
+    **dict.fromkeys(("jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho"), 6),
+    **dict.fromkeys(
+        ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho"), 7
+    ),
     **dict.fromkeys(("aug", "août", "aout", "august", "agosto", "ago", "augustus"), 8),
     **dict.fromkeys(
         ("sep", "sept", "september", "septembre", "septiembre", "settembre", "set", "setembro"), 9
     ),
     **dict.fromkeys(
-        ("oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out"), 10
+        (
+            "oct",
+            "october",
+            "octobre",
+            "oktober",
+            "okt",
+            "octubre",
+            "ottobre",
+            "ott",
+            "outubro",
+            "out",
+        ),
+        10,
     ),
     **dict.fromkeys(("nov", "novembre", "november", "noviembre", "novembro"), 11),
     **dict.fromkeys(

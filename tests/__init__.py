@@ -4,3 +4,6 @@ from . import test_security
 from . import test_contact_policy
 from . import test_contact_caps
 from . import test_preference_center
+from . import test_outreach_cleanup
+from . import test_data_protection
+from . import test_auto_reply
