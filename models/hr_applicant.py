@@ -626,6 +626,15 @@ class HrApplicant(models.Model):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
 
+    def _get_outreach_preference_short_url(self):
+        """Short link to the preference page, for SMS (a link.tracker redirect, /r/<code>)."""
+        self.ensure_one()
+        url = self._get_outreach_preference_url()
+        tracker = self.env["link.tracker"].sudo().search_or_create(
+            [{"url": url, "title": self.env._("Contact preferences")}]
+        )
+        return tracker.short_url
+
     def _get_outreach_lang(self):
         self.ensure_one()
         return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"

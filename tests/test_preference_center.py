@@ -198,3 +198,11 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
         self.env.invalidate_all()
         self.assertTrue(self.talent_bob.outreach_opted_out)
         self.assertEqual(self._preferences(self.talent_bob).boundary_event, "opt_out")
+
+    def test_short_link_for_sms(self):
+        short_url = self.talent_ada._get_outreach_preference_short_url()
+        self.assertIn("/r/", short_url)
+        self.assertLess(len(short_url), len(self.talent_ada._get_outreach_preference_url()))
+        response = self.url_open(short_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Ada Lovelace", response.text)
