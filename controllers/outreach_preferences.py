@@ -96,27 +96,26 @@ class OutreachPreferenceController(http.Controller):
 
     def _apply_preference(self, candidate, action, post):
         """Apply one choice of the preference page; return the confirmation to show."""
-        _ = request.env._
         if action == "channel":
             candidate._outreach_set_preferred_channel(post.get("channel"))
-            return _("Thank you, we will use the channel you chose.")
+            return request.env._("Thank you, we will use the channel you chose.")
         if action == "snooze":
             until = post.get("snooze_preset") or post.get("snooze_until") or ""
             candidate._outreach_snooze(fields.Date.to_date(until) if until else None)
-            return _(
+            return request.env._(
                 "Noted: we will not contact you before %(date)s.",
                 date=candidate.outreach_snoozed_until,
             )
         if action == "frequency":
             candidate._outreach_reduce_frequency()
-            return _("Noted: you will hear from us less often.")
+            return request.env._("Noted: you will hear from us less often.")
         if action == "openness":
             candidate._outreach_update_openness(post.get("openness"), post.get("timing"))
-            return _("Thank you for letting us know where you stand.")
+            return request.env._("Thank you for letting us know where you stand.")
         if action == "stop":
             candidate._outreach_opt_out("preference page")
-            return _("You will not be contacted again by our recruiters.")
-        raise UserError(_("Choose one of the options on this page."))
+            return request.env._("You will not be contacted again by our recruiters.")
+        raise UserError(request.env._("Choose one of the options on this page."))
 
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session, hence no CSRF
     @http.route(

@@ -630,8 +630,10 @@ class HrApplicant(models.Model):
         """Short link to the preference page, for SMS (a link.tracker redirect, /r/<code>)."""
         self.ensure_one()
         url = self._get_outreach_preference_url()
-        tracker = self.env["link.tracker"].sudo().search_or_create(
-            [{"url": url, "title": self.env._("Contact preferences")}]
+        tracker = (
+            self.env["link.tracker"]
+            .sudo()
+            .search_or_create([{"url": url, "title": self.env._("Contact preferences")}])
         )
         return tracker.short_url
 
