@@ -908,7 +908,7 @@ class HrApplicant(models.Model):
     @api.model
     def _outreach_retention_dry_run(self, company):
         """Passive talents of `company` the retention rule would anonymize now: no interaction
-        (or creation) for the retention period and no open application."""
+        (or creation) for the retention period and no ongoing or hired application."""
         limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
         talents = self.sudo().search(
             [
@@ -925,7 +925,7 @@ class HrApplicant(models.Model):
             lambda t: (
                 (last_interaction.get(t.id) or t.create_date) < limit
                 and not t.talent_application_ids.filtered(
-                    lambda a: a.job_id and a.active and a.application_status == "ongoing"
+                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
                 )
             )
         )
