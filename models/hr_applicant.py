@@ -793,7 +793,13 @@ class HrApplicant(models.Model):
 
     @api.model
     def _outreach_cleanup_domain(self, companies=None):
+        """Talents the cleanup examines: contacted at least N days ago (the shortest N of
+        the companies), no real response since, not excluded from outreach already."""
         today = fields.Date.context_today(self)
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        days = min(companies.mapped("outreach_cleanup_days") or [0])
+        since = fields.Datetime.now() - timedelta(days=days)
         domain = Domain(
             [
                 ("is_passive_candidate", "=", True),
@@ -801,12 +807,16 @@ class HrApplicant(models.Model):
                 ("do_not_contact", "=", False),
                 ("outreach_opted_out", "=", False),
                 ("anonymized_date", "=", False),
-                ("first_outreach_date", "!=", False),
+                ("first_outreach_date", "<=", since),
+                ("company_id", "in", companies.ids + [False]),
             ]
-        ) & (Domain("reengage_after", "=", False) | Domain("reengage_after", "<=", today))
-        if companies is not None:
-            domain &= Domain("company_id", "in", companies.ids + [False])
-        return domain
+        )
+        domain &= Domain("reengage_after", "<=", today) | (
+            Domain("reengage_after", "=", False) & Domain("outreach_status", "!=", "unresponsive")
+        )
+        return domain & (
+            Domain("last_response_date", "=", False) | Domain("last_response_date", "<", since)
+        )
 
     def _outreach_unresponsive(self):
         """The subset of these talents the cleanup removes now: at least M outreach messages

@@ -118,8 +118,12 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         every hold but the re-engagement date postpones to the first moment all allow it."""
         if talent.anonymized_date:
             return self._refuse("anonymized")
-        if automated and talent.reengage_after and at.date() < talent.reengage_after:
-            return self._refuse("unresponsive", str(talent.reengage_after))
+        if (
+            automated
+            and talent.outreach_status == "unresponsive"
+            and (not talent.reengage_after or at.date() < talent.reengage_after)
+        ):
+            return self._refuse("unresponsive", str(talent.reengage_after or "-"))
         company = talent.company_id or self.env.company
         holds = []
         if talent.outreach_snoozed_until and at.date() < talent.outreach_snoozed_until:

@@ -49,7 +49,8 @@ class ResCompany(models.Model):
         string="Re-engage after (months)",
         default=12,
         help="Months after removal before an unresponsive candidate may be contacted again by "
-        "automated outreach; 0 keeps them out until a recruiter decides otherwise.",
+        "automated outreach; 0 keeps them out until a recruiter sets a re-engagement date on the "
+        "candidate.",
     )
     outreach_privacy_notice = fields.Html(
         string="Privacy Notice",

@@ -128,7 +128,7 @@ class TestContactCaps(PassiveCommon):
         self.assertEqual(self._decision(self.talent_ada, automated=False).state, "allowed")
 
     def test_reengage_after_refuses_automated_contact(self):
-        self.talent_ada.reengage_after = "2027-06-01"
+        self.talent_ada.write({"unresponsive_date": NOW, "reengage_after": "2027-06-01"})
         decision = self._decision(self.talent_ada)
         self.assertEqual(decision[:2], ("refused", "unresponsive"))
         self.assertEqual(self._decision(self.talent_ada, automated=False).state, "allowed")

@@ -132,6 +132,12 @@ class TestOutreachCleanup(PassiveCommon):
             self.env.ref("hr_recruitment_passive.hr_talent_pool_unresponsive"),
         )
         self.assertFalse(silent.reengage_after)
+        # kept out of automated outreach until a recruiter sets a re-engagement date
+        policy = self.env["hr.recruitment.contact.policy"]
+        self.assertEqual(policy._check(silent, "email")[silent.id][:2], ("refused", "unresponsive"))
+        self.assertNotIn(silent, self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company))
+        silent.reengage_after = "2026-12-01"
+        self.assertNotEqual(policy._check(silent, "email")[silent.id].reason, "unresponsive")
         self.assertIn("Passive Candidates", silent.touchpoint_ids[:1].summary)
 
     def test_thresholds_follow_company_settings(self):
