@@ -576,27 +576,23 @@ class HrApplicant(models.Model):
         else:
             return
         auto_reply = direction == "inbound" and self.env.context.get("outreach_auto_reply")
-        touchpoint = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .create(
-                {
-                    "applicant_id": self.id,
-                    "channel": "email",
-                    "direction": direction,
-                    "kind": kind,
-                    "outcome": outcome,
-                    "summary": message.subject or message.preview,
-                    "job_id": self.job_id.id,
-                    "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
-                    "mail_message_id": message.id,
-                    "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
-                    "auto_reply": bool(auto_reply),
-                }
-            )
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            {
+                "applicant_id": self.id,
+                "channel": "email",
+                "direction": direction,
+                "kind": kind,
+                "outcome": outcome,
+                "summary": message.subject or message.preview,
+                "job_id": self.job_id.id,
+                "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
+                "mail_message_id": message.id,
+                "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
+                "auto_reply": bool(auto_reply),
+            }
         )
         if auto_reply:
-            self._outreach_handle_auto_reply(touchpoint, auto_reply.get("until"))
+            self._outreach_handle_auto_reply(message, auto_reply.get("until"))
 
     @api.model
     def _cron_recompute_engagement(self, batch_size=500):
@@ -986,9 +982,14 @@ class HrApplicant(models.Model):
             "context": {"create": False},
         }
 
-    def _outreach_handle_auto_reply(self, touchpoint, until):
-        """An out-of-office answer: note it on the touchpoint and pause drips until the
+    def _outreach_handle_auto_reply(self, message, until):
+        """An out-of-office answer: note it on its touchpoint and pause drips until the
         return date when one was read (it neither stops drips nor counts as engagement)."""
+        touchpoint = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)], limit=1)
+        )
         note = (
             self.env._("Auto-reply (out of office until %(date)s)", date=until)
             if until

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
-from odoo.tests import freeze_time, tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import PassiveCommon
 
@@ -47,6 +48,19 @@ class TestContactCaps(PassiveCommon):
             ),
             (1, 7, 3, 30, 9.0, 18.0, True),
         )
+
+    def test_settings_page(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.outreach_cap_short_count = 2
+            settings.outreach_window_end = 20.0
+        self.assertEqual(self.company.outreach_cap_short_count, 2)
+        self._sent(self.talent_ada, 1)
+        self.assertEqual(self._decision(self.talent_ada).state, "allowed")
+        self.assertEqual(
+            self._decision(self.talent_ada, at=datetime(2026, 12, 2, 19, 0)).state, "allowed"
+        )
+        with self.assertRaisesText(ValidationError, "sending window"):
+            self.company.outreach_window_start = 21.0
 
     def test_short_cap_postpones(self):
         self.assertEqual(self._decision(self.talent_ada).state, "allowed")
