@@ -793,9 +793,14 @@ class HrApplicant(models.Model):
         the companies), no real response since, not excluded from outreach already."""
         today = fields.Date.context_today(self)
         if companies is None:
-            companies = self.env["res.company"].sudo().search([])
-        days = min(companies.mapped("outreach_cleanup_days") or [0])
-        since = fields.Datetime.now() - timedelta(days=days)
+            [(days,)] = (
+                self.env["res.company"]
+                .sudo()
+                ._read_group([], aggregates=["outreach_cleanup_days:min"])
+            )
+        else:
+            days = min(companies.mapped("outreach_cleanup_days"))
+        since = fields.Datetime.now() - timedelta(days=days or 0)
         domain = Domain(
             [
                 ("is_passive_candidate", "=", True),
@@ -804,9 +809,10 @@ class HrApplicant(models.Model):
                 ("outreach_opted_out", "=", False),
                 ("anonymized_date", "=", False),
                 ("first_outreach_date", "<=", since),
-                ("company_id", "in", companies.ids + [False]),
             ]
         )
+        if companies is not None:
+            domain &= Domain("company_id", "in", companies.ids + [False])
         domain &= Domain("reengage_after", "<=", today) | (
             Domain("reengage_after", "=", False) & Domain("outreach_status", "!=", "unresponsive")
         )
