@@ -29,6 +29,8 @@
         "wizards/hr_recruitment_drip_enroll_views.xml",
         "wizards/hr_recruitment_drip_step_preview_views.xml",
         "views/hr_recruitment_passive_menus.xml",
+        "views/hr_recruitment_passive_templates.xml",
+        "views/res_config_settings_views.xml",
     ],
     "installable": True,
 }

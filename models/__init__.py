@@ -4,3 +4,4 @@ from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip
 from . import hr_recruitment_drip_enrollment
 from . import mailing_mailing, mailing_trace, mail_activity
 from . import mail_render_mixin
+from . import mail_thread, res_company, res_config_settings

@@ -1,9 +1,15 @@
+import logging
 import math
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq, email_normalize, hmac
+from odoo.fields import Domain
+from odoo.tools import consteq, email_normalize, hmac, is_html_empty
 
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -36,6 +42,22 @@ ENGAGEMENT_INBOUND_DEFAULT_WEIGHT = 20
 ENGAGEMENT_OUTCOME_WEIGHTS = {"clicked": 15, "opened": 5}
 # a response older than this turns an engaged candidate into one we are nurturing
 ENGAGED_DAYS = 30
+# outbound touchpoints that are messages to the candidate (cleanup counts them)
+OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
+OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
+# personal data the retention rule clears on a talent and its applications
+ANONYMIZED_FIELDS = (
+    "email_from",
+    "partner_phone",
+    "linkedin_profile",
+    "current_company",
+    "current_job_title",
+    "current_role_start_date",
+    "do_not_contact_reason",
+)
+SNOOZE_MAX_DAYS = 730
+
+_logger = logging.getLogger(__name__)
 
 
 class HrApplicant(models.Model):
@@ -150,6 +172,53 @@ class HrApplicant(models.Model):
         groups=OFFICER_GROUP,
         help="0-100: recent replies, meetings, calls, clicks and opens, each losing half its "
         "weight every 30 days.",
+    )
+
+    outreach_snoozed_until = fields.Date(
+        string="Snoozed Until",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="The candidate asked not to be contacted before this date (preference page).",
+    )
+    outreach_frequency = fields.Selection(
+        [("normal", "Normal"), ("reduced", "Reduced")],
+        string="Contact Frequency",
+        default="normal",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Reduced: at most one automated message per long cap period (Recruitment settings).",
+    )
+    reengage_after = fields.Date(
+        string="Re-engage After",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Removed from outreach as unresponsive: no automated contact before this date, "
+        "after which the candidate may be enrolled again.",
+    )
+    outreach_paused_until = fields.Datetime(
+        string="Away Until",
+        groups=OFFICER_GROUP,
+        help="Return date read from an out-of-office reply: automated outreach waits until then.",
+    )
+    anonymized_date = fields.Datetime(
+        string="Anonymized On",
+        readonly=True,
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="Personal data removed by the retention rule.",
+    )
+    consent_touchpoint_ids = fields.One2many(
+        "hr.recruitment.touchpoint",
+        "applicant_id",
+        string="Consent and Preference History",
+        domain=[
+            "|",
+            "|",
+            ("kind", "=", "preference"),
+            ("privacy_notice", "=", True),
+            ("boundary_event", "!=", False),
+        ],
+        groups=OFFICER_GROUP,
     )
 
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
@@ -506,6 +575,7 @@ class HrApplicant(models.Model):
             )
         else:
             return
+        auto_reply = direction == "inbound" and self.env.context.get("outreach_auto_reply")
         self.env["hr.recruitment.touchpoint"].sudo().create(
             {
                 "applicant_id": self.id,
@@ -518,8 +588,11 @@ class HrApplicant(models.Model):
                 "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
                 "mail_message_id": message.id,
                 "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
+                "auto_reply": bool(auto_reply),
             }
         )
+        if auto_reply:
+            self._outreach_handle_auto_reply(message, auto_reply.get("until"))
 
     @api.model
     def _cron_recompute_engagement(self, batch_size=500):
@@ -533,6 +606,453 @@ class HrApplicant(models.Model):
             self.env.add_to_compute(self._fields["engagement_score"], batch)
             self.env.add_to_compute(self._fields["outreach_status"], batch)
             batch.flush_recordset(["engagement_score", "outreach_status"])
+            if not cron._commit_progress(len(batch)):
+                break
+
+    # ------------------------------------------------------------------
+    # Communication boundaries (preference page, opt-out, cleanup, privacy)
+    # ------------------------------------------------------------------
+
+    def _get_outreach_mail_headers(self):
+        """RFC 8058 one-click unsubscribe headers for an automated email to this candidate
+        (pass them as `mail_headers` to message_post or as `headers` of a mail.mail)."""
+        self.ensure_one()
+        return {
+            "List-Unsubscribe": f"<{self._get_outreach_unsubscribe_url()}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    def _get_outreach_preference_short_url(self):
+        """Short link to the preference page, for SMS (a link.tracker redirect, /r/<code>)."""
+        self.ensure_one()
+        url = self._get_outreach_preference_url()
+        tracker = (
+            self.env["link.tracker"]
+            .sudo()
+            .search_or_create([{"url": url, "title": self.env._("Contact preferences")}])
+        )
+        return tracker.short_url
+
+    def _get_outreach_lang(self):
+        self.ensure_one()
+        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
+
+    def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
+        """Record a boundary change as a touchpoint on each talent (the consent history)."""
+        talents = self._get_talent().sudo()
+        return (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "applicant_id": talent.id,
+                        "channel": "other",
+                        "direction": direction,
+                        "kind": "preference" if direction == "inbound" else "note",
+                        "outcome": "done",
+                        "boundary_event": event,
+                        "declined": declined,
+                        "summary": summary,
+                        "user_id": talent.user_id.id,
+                    }
+                    for talent in talents
+                ]
+            )
+        )
+
+    def _outreach_set_preferred_channel(self, channel):
+        talents = self._get_talent().sudo()
+        labels = dict(self._fields["preferred_channel"]._description_selection(self.env))
+        if channel not in labels:
+            raise UserError(self.env._("Choose one of the channels offered."))
+        talents.write({"preferred_channel": channel, "preferred_channel_confirmed": True})
+        talents._outreach_log_boundary(
+            "channel", self.env._("Preferred channel: %(channel)s", channel=labels[channel])
+        )
+
+    def _outreach_snooze(self, until):
+        """'Not now, contact me again after <until>': hold all contact and pause drips."""
+        today = fields.Date.context_today(self)
+        if not until or until <= today or until > today + timedelta(days=SNOOZE_MAX_DAYS):
+            raise UserError(
+                self.env._(
+                    "Choose a date after today and within two years (until %(max)s).",
+                    max=today + timedelta(days=SNOOZE_MAX_DAYS),
+                )
+            )
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_snoozed_until": until})
+        talents._outreach_log_boundary(
+            "snooze",
+            self.env._("Not now: contact again after %(date)s", date=until),
+            declined=True,
+        )
+        talents._outreach_pause(datetime.combine(until, time.min))
+
+    def _outreach_reduce_frequency(self):
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_frequency": "reduced"})
+        talents._outreach_log_boundary(
+            "frequency", self.env._("Asked for fewer messages"), declined=True
+        )
+
+    def _outreach_update_openness(self, openness, timing):
+        talents = self._get_talent().sudo()
+        openness_labels = dict(self._fields["openness"]._description_selection(self.env))
+        timing_labels = dict(self._fields["desired_timing"]._description_selection(self.env))
+        if openness not in openness_labels or (timing and timing not in timing_labels):
+            raise UserError(self.env._("Choose one of the options offered."))
+        talents.write({"openness": openness, "desired_timing": timing or False})
+        talents._outreach_log_boundary(
+            "openness",
+            self.env._(
+                "Openness: %(openness)s; timing: %(timing)s",
+                openness=openness_labels[openness],
+                timing=timing_labels.get(timing, "-"),
+            ),
+            declined=openness == "not_open",
+        )
+
+    def _outreach_opt_out(self, source):
+        """Stop all contact: blacklist the email and phone, flag the talent and its
+        applications, log the opt-out and stop drips. `source` says where it came from."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids | self
+        message = Markup("<p>%s</p>") % self.env._(
+            "Recruitment outreach opt-out (%(origin)s)", origin=source
+        )
+        for email in set(records.mapped("email_normalized")) - {False}:
+            self.env["mail.blacklist"].sudo()._add(email, message=message)
+        phones = list(set(records.mapped("phone_sanitized")) - {False})
+        if phones:
+            self.env["phone.blacklist"].sudo()._add(phones, message=message)
+        records.sudo().write({"outreach_opted_out": True})
+        talents._outreach_log_boundary(
+            "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
+        )
+        talents._outreach_stop("opted_out")
+
+    def _outreach_is_sourced(self):
+        """True when we found this person ourselves (GDPR art. 14 notice due) rather than
+        them writing to us: no incoming email on the talent or any of its applications."""
+        self.ensure_one()
+        talent = self._get_talent().sudo()
+        records = talent | talent.with_context(active_test=False).talent_application_ids
+        return (
+            not self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", "hr.applicant"),
+                    ("res_id", "in", records.ids),
+                    ("message_type", "=", "email"),
+                ],
+                limit=1,
+            )
+        )
+
+    def _outreach_privacy_notice(self):
+        """HTML to append to an automated message: the company's privacy notice, in the
+        candidate's language, if this sourced candidate was never given it; else ''. The send
+        path then creates its touchpoint with `privacy_notice=True`."""
+        self.ensure_one()
+        talent = self._get_talent().sudo()
+        if talent.touchpoint_ids.filtered("privacy_notice") or not talent._outreach_is_sourced():
+            return ""
+        company = (talent.company_id or self.env.company).with_context(
+            lang=talent._get_outreach_lang()
+        )
+        notice = company.outreach_privacy_notice
+        return "" if is_html_empty(notice) else notice
+
+    @api.model
+    def _get_last_interaction_dates(self, talent_ids):
+        """Last time each talent interacted (an open or click on our message, or any inbound
+        touchpoint except auto-replies: reply, preference, call...): {talent id: datetime}."""
+        domain = (
+            Domain("applicant_id", "in", talent_ids)
+            & Domain("outcome", "!=", "planned")
+            & (
+                (Domain("direction", "=", "inbound") & Domain("auto_reply", "=", False))
+                | (
+                    Domain("direction", "=", "outbound")
+                    & Domain("outcome", "in", ["opened", "clicked"])
+                )
+            )
+        )
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        return {
+            talent.id: last
+            for talent, last in Touchpoint._read_group(domain, ["applicant_id"], ["date:max"])
+        }
+
+    @api.model
+    def _outreach_cleanup_domain(self, companies=None):
+        """Talents the cleanup examines: contacted at least N days ago (the shortest N of
+        the companies), no real response since, not excluded from outreach already."""
+        today = fields.Date.context_today(self)
+        if companies is None:
+            [(days,)] = (
+                self.env["res.company"]
+                .sudo()
+                ._read_group([], aggregates=["outreach_cleanup_days:min"])
+            )
+        else:
+            days = min(companies.mapped("outreach_cleanup_days"))
+        since = fields.Datetime.now() - timedelta(days=days or 0)
+        domain = Domain(
+            [
+                ("is_passive_candidate", "=", True),
+                ("talent_pool_ids", "!=", False),
+                ("do_not_contact", "=", False),
+                ("outreach_opted_out", "=", False),
+                ("anonymized_date", "=", False),
+                ("first_outreach_date", "<=", since),
+            ]
+        )
+        if companies is not None:
+            domain &= Domain("company_id", "in", companies.ids + [False])
+        domain &= Domain("reengage_after", "<=", today) | (
+            Domain("reengage_after", "=", False) & Domain("outreach_status", "!=", "unresponsive")
+        )
+        return domain & (
+            Domain("last_response_date", "=", False) | Domain("last_response_date", "<", since)
+        )
+
+    def _outreach_unresponsive(self):
+        """The subset of these talents the cleanup removes now: at least M outreach messages
+        since their last interaction (and since a previous removal), the first of them at
+        least N days old (M, N: company settings)."""
+        if not self:
+            return self
+        now = fields.Datetime.now()
+        last_interaction = self._get_last_interaction_dates(self.ids)
+        messages = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("applicant_id", "in", self.ids),
+                    ("direction", "=", "outbound"),
+                    ("kind", "in", list(OUTREACH_MESSAGE_KINDS)),
+                    ("outcome", "not in", list(OUTREACH_NOT_DELIVERED)),
+                    ("date", "<=", now),
+                ],
+                ["applicant_id", "date"],
+                order="date, id",
+            )
+        )
+        dates_by_talent = defaultdict(list)
+        for message in messages:
+            dates_by_talent[message.applicant_id.id].append(message.date)
+        unresponsive = self.browse()
+        for talent in self.sudo():
+            company = talent.company_id or self.env.company
+            since = max(
+                (d for d in (last_interaction.get(talent.id), talent.unresponsive_date) if d),
+                default=None,
+            )
+            unanswered = [d for d in dates_by_talent[talent.id] if not since or d > since]
+            if len(unanswered) >= company.outreach_cleanup_min_messages and unanswered[
+                0
+            ] <= now - timedelta(days=company.outreach_cleanup_days):
+                unresponsive |= talent
+        return unresponsive
+
+    @api.model
+    def _outreach_cleanup_dry_run(self, company):
+        """Talents of `company` the next cleanup run would remove (settings page)."""
+        talents = self.sudo().search(self._outreach_cleanup_domain(company))
+        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
+        return talents._outreach_unresponsive()
+
+    def _outreach_remove_unresponsive(self):
+        """Remove these talents from outreach: drips stop, status unresponsive, optional
+        move out of talent pools, re-engagement date. Nothing is deleted."""
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        unresponsive_pool = self.env.ref(
+            "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
+        )
+        touchpoint_vals = []
+        for talent in self.sudo():
+            company = talent.company_id or self.env.company
+            months = company.outreach_reengage_months
+            vals = {
+                "unresponsive_date": now,
+                "reengage_after": months and today + relativedelta(months=months),
+            }
+            summary = self.env._(
+                "Removed from outreach: no interaction for %(days)s days after %(count)s or more "
+                "messages.",
+                days=company.outreach_cleanup_days,
+                count=company.outreach_cleanup_min_messages,
+            )
+            if months:
+                summary += " " + self.env._(
+                    "May be contacted again after %(date)s.", date=vals["reengage_after"]
+                )
+            if company.outreach_cleanup_remove_pools and unresponsive_pool:
+                removed = talent.talent_pool_ids - unresponsive_pool
+                if removed:
+                    vals["talent_pool_ids"] = [(6, 0, unresponsive_pool.ids)]
+                    summary += " " + self.env._(
+                        "Moved out of talent pools: %(pools)s.",
+                        pools=", ".join(removed.mapped("name")),
+                    )
+            talent.write(vals)
+            touchpoint_vals.append(
+                {
+                    "applicant_id": talent.id,
+                    "channel": "other",
+                    "direction": "outbound",
+                    "kind": "note",
+                    "outcome": "done",
+                    "boundary_event": "unresponsive",
+                    "summary": summary,
+                    "user_id": talent.user_id.id,
+                }
+            )
+        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_vals)
+        self.sudo()._outreach_stop("unresponsive")
+
+    @api.model
+    def _outreach_retention_dry_run(self, company):
+        """Passive talents of `company` the retention rule would anonymize now: no interaction
+        (or creation) for the retention period and no ongoing or hired application."""
+        limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
+        talents = self.sudo().search(
+            [
+                ("is_passive_candidate", "=", True),
+                ("talent_pool_ids", "!=", False),
+                ("anonymized_date", "=", False),
+                ("create_date", "<", limit),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
+        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
+        last_interaction = self._get_last_interaction_dates(talents.ids)
+        return talents.filtered(
+            lambda t: (
+                (last_interaction.get(t.id) or t.create_date) < limit
+                and not t.talent_application_ids.filtered(
+                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
+                )
+            )
+        )
+
+    def _outreach_anonymize(self):
+        """Retention rule: clear the personal data of these talents and their applications
+        (fields, chatter, attachments, touchpoint texts); keep anonymous statistics."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        self.env["mail.message"].sudo().search(
+            [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
+        ).unlink()
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
+        ).unlink()
+        self.env["hr.recruitment.touchpoint"].sudo().search(
+            [("applicant_id", "in", talents.ids)]
+        ).write({"summary": False})
+        for record in records:
+            record.write(
+                {
+                    **dict.fromkeys(ANONYMIZED_FIELDS, False),
+                    "partner_id": False,
+                    "partner_name": self.env._("Anonymized candidate %(id)s", id=record.id),
+                    "do_not_contact": False,
+                }
+            )
+        talents.write({"anonymized_date": fields.Datetime.now()})
+        talents._outreach_log_boundary(
+            "anonymized",
+            self.env._("Personal data anonymized by the retention rule."),
+            direction="outbound",
+        )
+        talents._outreach_stop("manual")
+        _logger.info("Retention rule anonymized passive talents %s", talents.ids)
+
+    def _outreach_list_action(self, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "hr.applicant",
+            "view_mode": "list,form",
+            "views": [
+                (self.env.ref("hr_recruitment_passive.hr_applicant_view_list_passive").id, "list"),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", self.ids)],
+            "context": {"create": False},
+        }
+
+    def _outreach_handle_auto_reply(self, message, until):
+        """An out-of-office answer: note it on its touchpoint and pause drips until the
+        return date when one was read (it neither stops drips nor counts as engagement)."""
+        touchpoint = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)], limit=1)
+        )
+        note = (
+            self.env._("Auto-reply (out of office until %(date)s)", date=until)
+            if until
+            else self.env._("Auto-reply")
+        )
+        touchpoint.summary = f"{note}: {touchpoint.summary or ''}"
+        if until:
+            talent = self._get_talent().sudo()
+            resume_at = datetime.combine(until, time.min)
+            if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
+                talent.outreach_paused_until = resume_at
+            talent._outreach_pause(resume_at)
+
+    @api.model
+    def _mailing_get_opt_out_list(self, mailing):
+        """Email Marketing sends to candidates ask the contact-policy gate too: a refused,
+        snoozed, quiet or capped candidate is excluded (the mailing's schedule, not our sending
+        window, decides the time)."""
+        opt_out = set()
+        if hasattr(super(), "_mailing_get_opt_out_list"):
+            opt_out = set(super()._mailing_get_opt_out_list(mailing))
+        applicants = self.sudo().search(mailing._get_recipients_domain())
+        decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
+        return opt_out | {
+            applicant.email_normalized
+            for applicant in applicants
+            if applicant.email_normalized
+            and decisions[applicant.id].state != "allowed"
+            and decisions[applicant.id].reason != "window"
+        }
+
+    @api.model
+    def _cron_outreach_cleanup(self, batch_size=200):
+        """Daily: remove candidates who did not interact after repeated outreach."""
+        talents = self.sudo().search(self._outreach_cleanup_domain(), order="id")
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(talents))
+        for offset in range(0, len(talents), batch_size):
+            batch = talents[offset : offset + batch_size]
+            batch._outreach_unresponsive()._outreach_remove_unresponsive()
+            if not cron._commit_progress(len(batch)):
+                break
+
+    @api.model
+    def _cron_outreach_retention(self, batch_size=100):
+        """Daily: anonymize passive talents of companies whose retention rule is on."""
+        companies = (
+            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
+        )
+        talents = self.browse()
+        for company in companies:
+            talents |= self._outreach_retention_dry_run(company)
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(talents))
+        for offset in range(0, len(talents), batch_size):
+            batch = talents[offset : offset + batch_size]
+            batch._outreach_anonymize()
             if not cron._commit_progress(len(batch)):
                 break
 

@@ -78,6 +78,31 @@ class HrRecruitmentTouchpoint(models.Model):
         help="An automatic answer (out of office, vacation): logged, but neither a response "
         "from the candidate nor a reason to stop outreach.",
     )
+    automated = fields.Boolean(
+        help="Sent by the addon itself (drip, occasion message, bulk send) rather than by a "
+        "recruiter: outbound automated touchpoints count against the contact caps.",
+    )
+    privacy_notice = fields.Boolean(
+        string="Privacy Notice Given",
+        help="This message carried the privacy notice for sourced candidates.",
+    )
+    declined = fields.Boolean(
+        string="Candidate Said No",
+        help="An inbound 'no' or 'not now' (snooze, reduced frequency, not open): automated "
+        "outreach keeps the minimum gap set in the Recruitment settings after it.",
+    )
+    boundary_event = fields.Selection(
+        [
+            ("channel", "Preferred channel"),
+            ("snooze", "Snoozed"),
+            ("frequency", "Frequency reduced"),
+            ("openness", "Openness updated"),
+            ("opt_out", "Opted out"),
+            ("unresponsive", "Removed as unresponsive"),
+            ("anonymized", "Anonymized"),
+        ],
+        help="The communication boundary this touchpoint recorded (consent history).",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", string="Email", index="btree_not_null", ondelete="set null"
     )

@@ -14,3 +14,8 @@ from . import test_drip_variants
 from . import test_drip_security
 from . import test_drip_performance
 from . import test_drip_form
+from . import test_contact_caps
+from . import test_preference_center
+from . import test_outreach_cleanup
+from . import test_data_protection
+from . import test_auto_reply
