@@ -1,2 +1,5 @@
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
+from . import res_company, res_config_settings
+from . import hr_department, hr_recruitment_occasion, hr_recruitment_reply_classifier
+from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test

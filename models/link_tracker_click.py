@@ -1,0 +1,26 @@
+from odoo import api, models
+
+
+class LinkTrackerClick(models.Model):
+    _inherit = "link.tracker.click"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        clicks = super().create(vals_list)
+        self._passive_attribute_clicks(clicks)
+        return clicks
+
+    @api.model
+    def _passive_attribute_clicks(self, clicks):
+        """A click on a candidate's own tracked link is that candidate's click."""
+        link_ids = clicks.link_id.ids
+        if not link_ids:
+            return
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("link_tracker_id", "in", link_ids)])
+        )
+        for touchpoint in touchpoints:
+            click_dates = clicks.filtered(lambda c, t=touchpoint: c.link_id == t.link_tracker_id)
+            touchpoint._register_tracking_event("clicked", min(click_dates.mapped("create_date")))

@@ -1,0 +1,1 @@
+from . import hr_applicant_share_resource, hr_recruitment_touchpoint_classify
