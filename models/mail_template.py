@@ -178,12 +178,14 @@ class MailTemplate(models.Model):
             issues.append(
                 ("warning", self.env._("Every image needs a text alternative (alt attribute)."))
             )
+        # links to this database (preference page, tracked links) follow its base URL
+        own = self.get_base_url()
         insecure = sorted(
             {
                 href
                 for link in tree.iter("a")
                 if (href := (link.get("href") or "").strip())
-                and not href.startswith(("https://", "mailto:", "tel:", "/", "#"))
+                and not href.startswith(("https://", "mailto:", "tel:", "/", "#", own))
             }
         )
         if insecure:

@@ -2,3 +2,10 @@ from . import test_passive_profile
 from . import test_touchpoint
 from . import test_security
 from . import test_contact_policy
+from . import test_occasion
+from . import test_recent_hire_facts
+from . import test_resource
+from . import test_template_quality
+from . import test_reply_classification
+from . import test_ab_statistics
+from . import test_engagement_score
