@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class LinkTrackerClick(models.Model):
@@ -21,6 +21,4 @@ class LinkTrackerClick(models.Model):
             .sudo()
             .search([("link_tracker_id", "in", link_ids)])
         )
-        for touchpoint in touchpoints:
-            click_dates = clicks.filtered(lambda c, t=touchpoint: c.link_id == t.link_tracker_id)
-            touchpoint._register_tracking_event("clicked", min(click_dates.mapped("create_date")))
+        touchpoints._register_tracking_event("clicked", fields.Datetime.now())
