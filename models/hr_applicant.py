@@ -572,7 +572,6 @@ class HrApplicant(models.Model):
 
     # --- value in every message and learning what works (issue 5) ---
     snoozed_until = fields.Datetime(
-        string="Snoozed Until",
         groups=OFFICER_GROUP,
         tracking=True,
         help="No automated outreach before this date (e.g. the candidate replied 'not now, "

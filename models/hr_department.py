@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
@@ -38,15 +39,18 @@ class HrDepartment(models.Model):
     _inherit = "hr.department"
 
     def _passive_hiring_facts(self, job=None, today=None):
-        """Hiring figures of this department, computed once per transaction (a batch of
-        emails renders them once per department)."""
+        """Hiring figures of this department, computed once per transaction: a batch of emails
+        renders them once per department; the next batch (after a commit) sees fresh data."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
         key = ("hr_recruitment_passive.facts", self.id, job.id if job else 0, today, self.env.lang)
-        cache = self.env.cr.cache
-        if key not in cache:
-            cache[key] = self.sudo()._compute_passive_hiring_facts(job, today)
-        return cache[key]
+        cr = self.env.cr
+        if key not in cr.cache:
+            cr.cache[key] = self.sudo()._compute_passive_hiring_facts(job, today)
+            forget = partial(cr.cache.pop, key, None)
+            cr.postcommit.add(forget)
+            cr.postrollback.add(forget)
+        return cr.cache[key]
 
     def _compute_passive_hiring_facts(self, job, today):
         employees = (

@@ -20,7 +20,6 @@ class HrRecruitmentOccasion(models.Model):
     active = fields.Boolean(default=True)
     date_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Date Field",
         required=True,
         ondelete="cascade",
         domain=[

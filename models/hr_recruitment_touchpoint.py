@@ -101,7 +101,6 @@ class HrRecruitmentTouchpoint(models.Model):
     occasion_year = fields.Integer(help="Year of the occasion this congratulation was for.")
     resource_id = fields.Many2one(
         "hr.recruitment.resource",
-        string="Resource",
         index="btree_not_null",
         ondelete="set null",
     )

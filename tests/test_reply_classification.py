@@ -82,7 +82,7 @@ class TestReplyClassification(PassiveCommon):
         wizard = Form(
             self.env[action["res_model"]]
             .with_user(self.user_officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(wizard.reply_class, "not_now")
         self.assertEqual(wizard.snoozed_until, date(2026, 6, 1), "June, read from the reply")
@@ -110,7 +110,7 @@ class TestReplyClassification(PassiveCommon):
         self.assertEqual(reply.reply_class, "interested")
         self.assertEqual(action["res_model"], "job.add.applicants")
         self.assertEqual(action["context"]["default_applicant_ids"], self.talent_bob.ids)
-        wizard = Form(self.env["job.add.applicants"].with_context(action["context"]))
+        wizard = Form(self.env["job.add.applicants"].with_context(**action["context"]))
         wizard.job_ids.add(self.job)
         wizard.save().action_add_applicants_to_job()
         application = self.talent_bob.talent_application_ids
@@ -122,7 +122,7 @@ class TestReplyClassification(PassiveCommon):
         with self.assertRaisesText(UserError, "Write down why"):
             reply._apply_reply_class("not_interested", reason=" ")
         action = reply.with_context(reply_class="not_interested").action_classify_reply()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = "Just promoted"
         wizard.save().action_apply()
         self.assertEqual(

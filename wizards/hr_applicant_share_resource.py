@@ -7,9 +7,7 @@ class HrApplicantShareResource(models.TransientModel):
     _description = "Share a Resource with Candidates"
 
     applicant_ids = fields.Many2many("hr.applicant", string="Candidates", required=True)
-    resource_id = fields.Many2one(
-        "hr.recruitment.resource", string="Resource", required=True, ondelete="cascade"
-    )
+    resource_id = fields.Many2one("hr.recruitment.resource", required=True, ondelete="cascade")
     resource_description = fields.Text(related="resource_id.description")
     template_id = fields.Many2one(
         "mail.template",
