@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import PassiveCommon
@@ -94,3 +94,11 @@ class TestResource(PassiveCommon):
         with self.assertRaisesText(UserError, "Do Not Contact"):
             self._share(self.talent_ada)
         self.assertFalse(self.talent_ada.touchpoint_ids)
+
+    def test_interviewer_cannot_share_or_read_resources(self):
+        with self.assertRaises(AccessError):
+            self.resource.with_user(self.user_interviewer).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["hr.applicant.share.resource"].with_user(self.user_interviewer).create(
+                {"applicant_ids": self.talent_ada.ids, "resource_id": self.resource.id}
+            )
