@@ -30,5 +30,13 @@
         "views/hr_recruitment_passive_menus.xml",
         "data/mail_template_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "hr_recruitment_passive/static/src/js/message_actions.js",
+        ],
+        "web.assets_tests": [
+            "hr_recruitment_passive/static/tests/tours/reply_classification_tour.js",
+        ],
+    },
     "installable": True,
 }

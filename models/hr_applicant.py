@@ -669,4 +669,29 @@ class HrApplicant(models.Model):
             )
         return reply.with_env(self.env).action_classify_reply()
 
+    def action_classify_message(self, message_id):
+        """Classify a reply from the chatter: the touchpoint logged for that email."""
+        self.ensure_one()
+        reply = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "=", self._get_talent().id),
+                    ("mail_message_id", "=", message_id),
+                    ("direction", "=", "inbound"),
+                ],
+                limit=1,
+            )
+        )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "This message is not a reply of %(name)s logged as a touchpoint (only "
+                    "emails from passive candidates are).",
+                    name=self.partner_name,
+                )
+            )
+        return reply.with_env(self.env).action_classify_reply()
+
     # --- end issue 5 ---

@@ -2,8 +2,9 @@ from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
 
+from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, freeze_time, tagged
+from odoo.tests import Form, HttpCase, freeze_time, tagged
 
 from .common import PassiveCommon
 
@@ -156,3 +157,37 @@ class TestReplyClassification(PassiveCommon):
         action = self.talent_ada.with_user(self.user_officer).action_classify_last_reply()
         self.assertEqual(action["context"]["default_touchpoint_id"], reply.id)
         self.assertEqual(action["context"]["default_reply_class"], "interested")
+
+
+@tagged("post_install", "-at_install")
+class TestReplyClassificationChatter(HttpCase):
+    def test_classify_reply_from_the_chatter(self):
+        pool = self.env.ref("hr_recruitment_passive.hr_talent_pool_passive")
+        talent = self.env["hr.applicant"].create(
+            {
+                "partner_name": "Dora Chatter",
+                "email_from": "dora@example.com",
+                "talent_pool_ids": [(4, pool.id)],
+                "is_passive_candidate": True,
+            }
+        )
+        message = talent.message_post(
+            body="Not now, maybe in June when my project ships.",
+            message_type="email",
+            author_id=talent.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+        )
+        reply = talent.touchpoint_ids
+        self.assertEqual(reply.mail_message_id, message)
+        with self.assertRaisesRegex(UserError, "not a reply of Dora Chatter"):
+            talent.action_classify_message(message.id + 1000)
+        self.start_tour(
+            f"/odoo/action-hr_recruitment_passive.hr_applicant_action_passive/{talent.id}",
+            "hr_recruitment_passive_classify_from_chatter",
+            login="admin",
+        )
+        self.assertEqual(reply.reply_class, "not_now")
+        june = self.env["hr.recruitment.reply.classifier"]._find_date(
+            "in june", fields.Date.context_today(talent)
+        )
+        self.assertEqual(talent.snoozed_until.date(), june)
