@@ -20,6 +20,13 @@
         "data/hr_talent_pool_data.xml",
         "data/ir_cron_data.xml",
         "views/hr_recruitment_touchpoint_views.xml",
+        "views/hr_recruitment_occasion_views.xml",
+        "views/hr_recruitment_resource_views.xml",
+        "views/hr_recruitment_touchpoint_analysis_views.xml",
+        "views/mail_template_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/hr_applicant_share_resource_views.xml",
+        "wizards/hr_recruitment_touchpoint_classify_views.xml",
         "views/hr_applicant_views.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
@@ -30,7 +37,14 @@
         "wizards/hr_recruitment_drip_step_preview_views.xml",
         "views/hr_recruitment_passive_menus.xml",
         "views/hr_recruitment_passive_templates.xml",
-        "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "hr_recruitment_passive/static/src/js/message_actions.js",
+        ],
+        "web.assets_tests": [
+            "hr_recruitment_passive/static/tests/tours/reply_classification_tour.js",
+        ],
+    },
     "installable": True,
 }

@@ -40,6 +40,12 @@ ENGAGEMENT_INBOUND_WEIGHTS = {
 }
 ENGAGEMENT_INBOUND_DEFAULT_WEIGHT = 20
 ENGAGEMENT_OUTCOME_WEIGHTS = {"clicked": 15, "opened": 5}
+# issue 5: an open or click less than ENGAGEMENT_MACHINE_SECONDS after sending is most likely a
+# privacy proxy (e.g. Apple Mail Privacy Protection) or a link scanner: it keeps only
+# ENGAGEMENT_MACHINE_FACTOR of its weight; the n-th most recent open keeps FACTOR ** (n - 1)
+ENGAGEMENT_MACHINE_SECONDS = 60
+ENGAGEMENT_MACHINE_FACTOR = 0.2
+ENGAGEMENT_REPEAT_OPEN_FACTOR = 0.5
 # a response older than this turns an engaged candidate into one we are nurturing
 ENGAGED_DAYS = 30
 # outbound touchpoints that are messages to the candidate (cleanup counts them)
@@ -236,6 +242,10 @@ class HrApplicant(models.Model):
         "pool_applicant_id.touchpoint_ids.direction",
         "pool_applicant_id.touchpoint_ids.kind",
         "pool_applicant_id.touchpoint_ids.outcome",
+        "touchpoint_ids.opened_date",
+        "touchpoint_ids.clicked_date",
+        "pool_applicant_id.touchpoint_ids.opened_date",
+        "pool_applicant_id.touchpoint_ids.clicked_date",
     )
     def _compute_touchpoint_stats(self):
         talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
@@ -296,18 +306,28 @@ class HrApplicant(models.Model):
                 ("direction", "=", "inbound"),
                 ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
             ],
-            ["applicant_id", "date", "direction", "kind", "outcome"],
+            ["applicant_id", "date", "direction", "kind", "outcome", "opened_date", "clicked_date"],
+            order="date desc, id desc",
         )
         scores = dict.fromkeys(talent_ids, 0.0)
+        opens_seen = dict.fromkeys(talent_ids, 0)
         for signal in signals:
-            scores[signal.applicant_id.id] += self._engagement_points(signal, now)
+            talent_id = signal.applicant_id.id
+            is_open = signal.direction == "outbound" and signal.outcome == "opened"
+            scores[talent_id] += self._engagement_points(
+                signal, now, rank=opens_seen[talent_id] if is_open else 0
+            )
+            opens_seen[talent_id] += is_open
         for tid, score in scores.items():
             stats[tid]["score"] = min(100, round(score))
         return stats
 
     @api.model
-    def _engagement_points(self, touchpoint, now):
-        """Points one touchpoint adds to the engagement score today (hook for finer rules)."""
+    def _engagement_points(self, touchpoint, now, rank=0):
+        """Points one touchpoint adds to the engagement score today (hook for finer rules).
+
+        :param rank: for an open, how many more recent opens of the candidate were counted
+            before it (each earlier open is worth half the previous one)"""
         if touchpoint.direction == "inbound":
             if touchpoint.outcome == "planned":
                 return 0.0
@@ -316,6 +336,20 @@ class HrApplicant(models.Model):
             )
         else:
             weight = ENGAGEMENT_OUTCOME_WEIGHTS.get(touchpoint.outcome, 0)
+            event_date = (
+                touchpoint.clicked_date
+                if touchpoint.outcome == "clicked"
+                else touchpoint.opened_date
+                if touchpoint.outcome == "opened"
+                else False
+            )
+            if event_date and (event_date - touchpoint.date).total_seconds() < (
+                ENGAGEMENT_MACHINE_SECONDS
+            ):
+                # a scanner clicking every link, a privacy proxy fetching every image
+                weight *= ENGAGEMENT_MACHINE_FACTOR
+            if touchpoint.outcome == "opened":
+                weight *= math.pow(ENGAGEMENT_REPEAT_OPEN_FACTOR, rank)
         age_days = max((now - touchpoint.date).total_seconds() / 86400.0, 0.0)
         return weight * math.pow(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS)
 
@@ -608,6 +642,127 @@ class HrApplicant(models.Model):
             batch.flush_recordset(["engagement_score", "outreach_status"])
             if not cron._commit_progress(len(batch)):
                 break
+
+    # --- value in every message and learning what works (issue 5) ---
+    def _passive_facts(self, job=None):
+        """Hiring figures of the department of `job` (default: this application's job, or the
+        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
+        Aggregates only (see HiringFacts); empty facts when no department is known."""
+        self.ensure_one()
+        from .hr_department import HiringFacts
+
+        job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
+        department = job.department_id or self.department_id
+        if not department:
+            return HiringFacts()
+        return department._passive_hiring_facts(job=job or None)
+
+    def _passive_years_since(self, field_name="current_role_start_date"):
+        """Whole years from a date of the candidate until today (anniversary templates)."""
+        self.ensure_one()
+        value = fields.Date.to_date(self.sudo()[field_name])
+        if not value:
+            return 0
+        today = fields.Date.context_today(self)
+        return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+
+    def _passive_snooze(self, until, touchpoint=None):
+        """'Not now until <date>': hold automated outreach and plan the re-engagement."""
+        until_dt = fields.Datetime.to_datetime(until)
+        if touchpoint:
+            touchpoint.sudo().declined = True  # a "not now" starts the quiet period
+        for talent in self._get_talent().sudo():
+            talent.outreach_snoozed_until = until_dt.date()
+            talent._outreach_pause(until_dt)
+            recruiter = talent.user_id or self.env.user
+            self.env["hr.recruitment.touchpoint"].sudo().create(
+                {
+                    "applicant_id": talent.id,
+                    "date": until_dt,
+                    "channel": talent.preferred_channel or "email",
+                    "kind": "follow_up",
+                    "outcome": "planned",
+                    "summary": self.env._(
+                        "Re-engage: the candidate said 'not now' on %(date)s.",
+                        date=(touchpoint.date if touchpoint else fields.Datetime.now()).date(),
+                    ),
+                    "user_id": recruiter.id,
+                }
+            )
+            talent.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=fields.Date.to_date(until),
+                summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
+                note=self.env._(
+                    "%(name)s asked to be contacted again from this date.",
+                    name=talent.partner_name,
+                ),
+                user_id=recruiter.id,
+            )
+
+    def _passive_opt_out(self):
+        """The candidate unsubscribed: flag, blacklist the address, stop all outreach."""
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_opted_out": True})
+        Blacklist = self.env["mail.blacklist"].sudo()
+        for email in set((talents | self.sudo()).mapped("email_normalized")) - {False}:
+            Blacklist._add(email, message=self.env._("Unsubscribed by replying to outreach"))
+        talents._outreach_stop("opted_out")
+
+    def action_classify_last_reply(self):
+        """Classify the latest unclassified reply of the candidate (from the candidate form)."""
+        self.ensure_one()
+        reply = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "=", self._get_talent().id),
+                    ("direction", "=", "inbound"),
+                    ("kind", "=", "reply"),
+                    ("outcome", "!=", "planned"),
+                    ("auto_reply", "=", False),
+                    ("reply_class", "=", False),
+                ],
+                limit=1,
+            )
+        )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "%(name)s has no unclassified reply. Replies received by email are logged "
+                    "automatically; log a LinkedIn or phone reply as an inbound touchpoint first.",
+                    name=self.partner_name,
+                )
+            )
+        return reply.with_env(self.env).action_classify_reply()
+
+    def action_classify_message(self, message_id):
+        """Classify a reply from the chatter: the touchpoint logged for that email."""
+        self.ensure_one()
+        reply = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "=", self._get_talent().id),
+                    ("mail_message_id", "=", message_id),
+                    ("direction", "=", "inbound"),
+                ],
+                limit=1,
+            )
+        )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "This message is not a reply of %(name)s logged as a touchpoint (only "
+                    "emails from passive candidates are).",
+                    name=self.partner_name,
+                )
+            )
+        return reply.with_env(self.env).action_classify_reply()
+
+    # --- end issue 5 ---
 
     # ------------------------------------------------------------------
     # Communication boundaries (preference page, opt-out, cleanup, privacy)

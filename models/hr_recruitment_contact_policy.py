@@ -137,7 +137,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
                 holds.append(("quiet_after_no", last_no + gap))
             holds.extend(self._cap_holds(talent, company, at, facts["automated_sent"][talent.id]))
         reason, until = max(holds, key=lambda hold: hold[1], default=(None, None))
-        if automated:
+        # a sender with a sending window of its own (a drip) passes outreach_own_window
+        if automated and not self.env.context.get("outreach_own_window"):
             window_start = self._next_window_start(company, until or at, talent)
             if window_start != (until or at):
                 reason, until = reason or "window", window_start

@@ -59,8 +59,12 @@ class HrRecruitmentDrip(models.Model):
     send_friday = fields.Boolean(string="Friday", default=True)
     send_saturday = fields.Boolean(string="Saturday")
     send_sunday = fields.Boolean(string="Sunday")
-    send_hour_from = fields.Float(string="Send From", default=9.0)
-    send_hour_to = fields.Float(string="Send Until", default=18.0)
+    send_hour_from = fields.Float(
+        string="Send From", default=lambda self: self.env.company.outreach_window_start
+    )
+    send_hour_to = fields.Float(
+        string="Send Until", default=lambda self: self.env.company.outreach_window_end
+    )
     skip_public_holidays = fields.Boolean(
         default=True,
         help="Send nothing on the public holidays of the company's working calendar.",
@@ -254,9 +258,10 @@ class HrRecruitmentDrip(models.Model):
             decisions = self.env["hr.recruitment.contact.policy"]._check(eligible, channel)
             for talent in eligible:
                 decision = decisions[talent.id]
-                if decision.state != "allowed":
-                    reason = "snoozed" if decision.state == "postponed" else decision.reason
-                    skipped[talent.id] = (reason, decision.message)
+                # a snoozed candidate asked to be left alone; any other hold (caps, sending
+                # window, quiet days, out of office) only delays the first step at send time
+                if decision.state == "refused" or decision.reason == "snoozed":
+                    skipped[talent.id] = (decision.reason, decision.message)
             eligible = eligible.filtered(lambda t: t.id not in skipped)
         first_step = drip.step_ids[:1]
         now = fields.Datetime.now()

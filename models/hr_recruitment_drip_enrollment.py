@@ -456,8 +456,11 @@ class HrRecruitmentDripEnrollment(models.Model):
         """Ask the contact policy; stop the refused, postpone the postponed, return the rest."""
         channel = POLICY_CHANNELS.get(step.channel, "phone")
         automated = step.channel in AUTOMATED_CHANNELS
-        decisions = self.env["hr.recruitment.contact.policy"]._check(
-            self.applicant_id, channel, at=now, automated=automated
+        # the drip's own sending window (checked before) replaces the company's
+        decisions = (
+            self.env["hr.recruitment.contact.policy"]
+            .with_context(outreach_own_window=True)
+            ._check(self.applicant_id, channel, at=now, automated=automated)
         )
         allowed = self.browse()
         for enrollment in self:

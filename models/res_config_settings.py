@@ -72,3 +72,12 @@ class ResConfigSettings(models.TransientModel):
         self.ensure_one()
         talents = self.env["hr.applicant"]._outreach_retention_dry_run(self.company_id)
         return talents._outreach_list_action(self.env._("Retention rule would anonymize"))
+
+    # --- value in every message (issue 5) ---
+    passive_occasion_auto_email = fields.Boolean(
+        related="company_id.passive_occasion_auto_email", readonly=False
+    )
+    passive_outreach_word_budget = fields.Integer(
+        related="company_id.passive_outreach_word_budget", readonly=False
+    )
+    # --- end value in every message ---

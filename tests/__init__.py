@@ -19,3 +19,10 @@ from . import test_preference_center
 from . import test_outreach_cleanup
 from . import test_data_protection
 from . import test_auto_reply
+from . import test_occasion
+from . import test_recent_hire_facts
+from . import test_resource
+from . import test_template_quality
+from . import test_reply_classification
+from . import test_ab_statistics
+from . import test_engagement_score
