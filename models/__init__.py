@@ -1,2 +1,9 @@
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
+from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant
+from . import hr_recruitment_drip_enrollment
+from . import mailing_mailing, mailing_trace, mail_activity
+from . import mail_render_mixin
+from . import mail_thread, res_company, res_config_settings
+from . import hr_department, hr_recruitment_occasion, hr_recruitment_reply_classifier
+from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test

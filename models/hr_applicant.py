@@ -1,9 +1,15 @@
+import logging
 import math
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq, email_normalize, hmac
+from odoo.fields import Domain
+from odoo.tools import consteq, email_normalize, hmac, is_html_empty
 
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -34,8 +40,30 @@ ENGAGEMENT_INBOUND_WEIGHTS = {
 }
 ENGAGEMENT_INBOUND_DEFAULT_WEIGHT = 20
 ENGAGEMENT_OUTCOME_WEIGHTS = {"clicked": 15, "opened": 5}
+# issue 5: an open or click less than ENGAGEMENT_MACHINE_SECONDS after sending is most likely a
+# privacy proxy (e.g. Apple Mail Privacy Protection) or a link scanner: it keeps only
+# ENGAGEMENT_MACHINE_FACTOR of its weight; the n-th most recent open keeps FACTOR ** (n - 1)
+ENGAGEMENT_MACHINE_SECONDS = 60
+ENGAGEMENT_MACHINE_FACTOR = 0.2
+ENGAGEMENT_REPEAT_OPEN_FACTOR = 0.5
 # a response older than this turns an engaged candidate into one we are nurturing
 ENGAGED_DAYS = 30
+# outbound touchpoints that are messages to the candidate (cleanup counts them)
+OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
+OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
+# personal data the retention rule clears on a talent and its applications
+ANONYMIZED_FIELDS = (
+    "email_from",
+    "partner_phone",
+    "linkedin_profile",
+    "current_company",
+    "current_job_title",
+    "current_role_start_date",
+    "do_not_contact_reason",
+)
+SNOOZE_MAX_DAYS = 730
+
+_logger = logging.getLogger(__name__)
 
 
 class HrApplicant(models.Model):
@@ -152,6 +180,53 @@ class HrApplicant(models.Model):
         "weight every 30 days.",
     )
 
+    outreach_snoozed_until = fields.Date(
+        string="Snoozed Until",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="The candidate asked not to be contacted before this date (preference page).",
+    )
+    outreach_frequency = fields.Selection(
+        [("normal", "Normal"), ("reduced", "Reduced")],
+        string="Contact Frequency",
+        default="normal",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Reduced: at most one automated message per long cap period (Recruitment settings).",
+    )
+    reengage_after = fields.Date(
+        string="Re-engage After",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Removed from outreach as unresponsive: no automated contact before this date, "
+        "after which the candidate may be enrolled again.",
+    )
+    outreach_paused_until = fields.Datetime(
+        string="Away Until",
+        groups=OFFICER_GROUP,
+        help="Return date read from an out-of-office reply: automated outreach waits until then.",
+    )
+    anonymized_date = fields.Datetime(
+        string="Anonymized On",
+        readonly=True,
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="Personal data removed by the retention rule.",
+    )
+    consent_touchpoint_ids = fields.One2many(
+        "hr.recruitment.touchpoint",
+        "applicant_id",
+        string="Consent and Preference History",
+        domain=[
+            "|",
+            "|",
+            ("kind", "=", "preference"),
+            ("privacy_notice", "=", True),
+            ("boundary_event", "!=", False),
+        ],
+        groups=OFFICER_GROUP,
+    )
+
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
 
     def _get_talent(self):
@@ -167,6 +242,10 @@ class HrApplicant(models.Model):
         "pool_applicant_id.touchpoint_ids.direction",
         "pool_applicant_id.touchpoint_ids.kind",
         "pool_applicant_id.touchpoint_ids.outcome",
+        "touchpoint_ids.opened_date",
+        "touchpoint_ids.clicked_date",
+        "pool_applicant_id.touchpoint_ids.opened_date",
+        "pool_applicant_id.touchpoint_ids.clicked_date",
     )
     def _compute_touchpoint_stats(self):
         talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
@@ -227,18 +306,28 @@ class HrApplicant(models.Model):
                 ("direction", "=", "inbound"),
                 ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
             ],
-            ["applicant_id", "date", "direction", "kind", "outcome"],
+            ["applicant_id", "date", "direction", "kind", "outcome", "opened_date", "clicked_date"],
+            order="date desc, id desc",
         )
         scores = dict.fromkeys(talent_ids, 0.0)
+        opens_seen = dict.fromkeys(talent_ids, 0)
         for signal in signals:
-            scores[signal.applicant_id.id] += self._engagement_points(signal, now)
+            talent_id = signal.applicant_id.id
+            is_open = signal.direction == "outbound" and signal.outcome == "opened"
+            scores[talent_id] += self._engagement_points(
+                signal, now, rank=opens_seen[talent_id] if is_open else 0
+            )
+            opens_seen[talent_id] += is_open
         for tid, score in scores.items():
             stats[tid]["score"] = min(100, round(score))
         return stats
 
     @api.model
-    def _engagement_points(self, touchpoint, now):
-        """Points one touchpoint adds to the engagement score today (hook for finer rules)."""
+    def _engagement_points(self, touchpoint, now, rank=0):
+        """Points one touchpoint adds to the engagement score today (hook for finer rules).
+
+        :param rank: for an open, how many more recent opens of the candidate were counted
+            before it (each earlier open is worth half the previous one)"""
         if touchpoint.direction == "inbound":
             if touchpoint.outcome == "planned":
                 return 0.0
@@ -247,6 +336,20 @@ class HrApplicant(models.Model):
             )
         else:
             weight = ENGAGEMENT_OUTCOME_WEIGHTS.get(touchpoint.outcome, 0)
+            event_date = (
+                touchpoint.clicked_date
+                if touchpoint.outcome == "clicked"
+                else touchpoint.opened_date
+                if touchpoint.outcome == "opened"
+                else False
+            )
+            if event_date and (event_date - touchpoint.date).total_seconds() < (
+                ENGAGEMENT_MACHINE_SECONDS
+            ):
+                # a scanner clicking every link, a privacy proxy fetching every image
+                weight *= ENGAGEMENT_MACHINE_FACTOR
+            if touchpoint.outcome == "opened":
+                weight *= math.pow(ENGAGEMENT_REPEAT_OPEN_FACTOR, rank)
         age_days = max((now - touchpoint.date).total_seconds() / 86400.0, 0.0)
         return weight * math.pow(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS)
 
@@ -506,6 +609,7 @@ class HrApplicant(models.Model):
             )
         else:
             return
+        auto_reply = direction == "inbound" and self.env.context.get("outreach_auto_reply")
         self.env["hr.recruitment.touchpoint"].sudo().create(
             {
                 "applicant_id": self.id,
@@ -518,8 +622,11 @@ class HrApplicant(models.Model):
                 "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
                 "mail_message_id": message.id,
                 "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
+                "auto_reply": bool(auto_reply),
             }
         )
+        if auto_reply:
+            self._outreach_handle_auto_reply(message, auto_reply.get("until"))
 
     @api.model
     def _cron_recompute_engagement(self, batch_size=500):
@@ -535,3 +642,710 @@ class HrApplicant(models.Model):
             batch.flush_recordset(["engagement_score", "outreach_status"])
             if not cron._commit_progress(len(batch)):
                 break
+
+    # --- value in every message and learning what works (issue 5) ---
+    def _passive_facts(self, job=None):
+        """Hiring figures of the department of `job` (default: this application's job, or the
+        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
+        Aggregates only (see HiringFacts); empty facts when no department is known."""
+        self.ensure_one()
+        from .hr_department import HiringFacts
+
+        job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
+        department = job.department_id or self.department_id
+        if not department:
+            return HiringFacts()
+        return department._passive_hiring_facts(job=job or None)
+
+    def _passive_years_since(self, field_name="current_role_start_date"):
+        """Whole years from a date of the candidate until today (anniversary templates)."""
+        self.ensure_one()
+        value = fields.Date.to_date(self.sudo()[field_name])
+        if not value:
+            return 0
+        today = fields.Date.context_today(self)
+        return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+
+    def _passive_snooze(self, until, touchpoint=None):
+        """'Not now until <date>': hold automated outreach and plan the re-engagement."""
+        until_dt = fields.Datetime.to_datetime(until)
+        if touchpoint:
+            touchpoint.sudo().declined = True  # a "not now" starts the quiet period
+        for talent in self._get_talent().sudo():
+            talent.outreach_snoozed_until = until_dt.date()
+            talent._outreach_pause(until_dt)
+            recruiter = talent.user_id or self.env.user
+            self.env["hr.recruitment.touchpoint"].sudo().create(
+                {
+                    "applicant_id": talent.id,
+                    "date": until_dt,
+                    "channel": talent.preferred_channel or "email",
+                    "kind": "follow_up",
+                    "outcome": "planned",
+                    "summary": self.env._(
+                        "Re-engage: the candidate said 'not now' on %(date)s.",
+                        date=(touchpoint.date if touchpoint else fields.Datetime.now()).date(),
+                    ),
+                    "user_id": recruiter.id,
+                }
+            )
+            talent.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=fields.Date.to_date(until),
+                summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
+                note=self.env._(
+                    "%(name)s asked to be contacted again from this date.",
+                    name=talent.partner_name,
+                ),
+                user_id=recruiter.id,
+            )
+
+    def _passive_opt_out(self):
+        """The candidate unsubscribed: flag, blacklist the address, stop all outreach."""
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_opted_out": True})
+        Blacklist = self.env["mail.blacklist"].sudo()
+        for email in set((talents | self.sudo()).mapped("email_normalized")) - {False}:
+            Blacklist._add(email, message=self.env._("Unsubscribed by replying to outreach"))
+        talents._outreach_stop("opted_out")
+
+    def action_classify_last_reply(self):
+        """Classify the latest unclassified reply of the candidate (from the candidate form)."""
+        self.ensure_one()
+        reply = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "=", self._get_talent().id),
+                    ("direction", "=", "inbound"),
+                    ("kind", "=", "reply"),
+                    ("outcome", "!=", "planned"),
+                    ("auto_reply", "=", False),
+                    ("reply_class", "=", False),
+                ],
+                limit=1,
+            )
+        )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "%(name)s has no unclassified reply. Replies received by email are logged "
+                    "automatically; log a LinkedIn or phone reply as an inbound touchpoint first.",
+                    name=self.partner_name,
+                )
+            )
+        return reply.with_env(self.env).action_classify_reply()
+
+    def action_classify_message(self, message_id):
+        """Classify a reply from the chatter: the touchpoint logged for that email."""
+        self.ensure_one()
+        reply = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "=", self._get_talent().id),
+                    ("mail_message_id", "=", message_id),
+                    ("direction", "=", "inbound"),
+                ],
+                limit=1,
+            )
+        )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "This message is not a reply of %(name)s logged as a touchpoint (only "
+                    "emails from passive candidates are).",
+                    name=self.partner_name,
+                )
+            )
+        return reply.with_env(self.env).action_classify_reply()
+
+    # --- end issue 5 ---
+
+    # ------------------------------------------------------------------
+    # Communication boundaries (preference page, opt-out, cleanup, privacy)
+    # ------------------------------------------------------------------
+
+    def _get_outreach_mail_headers(self):
+        """RFC 8058 one-click unsubscribe headers for an automated email to this candidate
+        (pass them as `mail_headers` to message_post or as `headers` of a mail.mail)."""
+        self.ensure_one()
+        return {
+            "List-Unsubscribe": f"<{self._get_outreach_unsubscribe_url()}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    def _get_outreach_preference_short_url(self):
+        """Short link to the preference page, for SMS (a link.tracker redirect, /r/<code>)."""
+        self.ensure_one()
+        url = self._get_outreach_preference_url()
+        tracker = (
+            self.env["link.tracker"]
+            .sudo()
+            .search_or_create([{"url": url, "title": self.env._("Contact preferences")}])
+        )
+        return tracker.short_url
+
+    def _get_outreach_lang(self):
+        self.ensure_one()
+        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
+
+    def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
+        """Record a boundary change as a touchpoint on each talent (the consent history)."""
+        talents = self._get_talent().sudo()
+        return (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "applicant_id": talent.id,
+                        "channel": "other",
+                        "direction": direction,
+                        "kind": "preference" if direction == "inbound" else "note",
+                        "outcome": "done",
+                        "boundary_event": event,
+                        "declined": declined,
+                        "summary": summary,
+                        "user_id": talent.user_id.id,
+                    }
+                    for talent in talents
+                ]
+            )
+        )
+
+    def _outreach_set_preferred_channel(self, channel):
+        talents = self._get_talent().sudo()
+        labels = dict(self._fields["preferred_channel"]._description_selection(self.env))
+        if channel not in labels:
+            raise UserError(self.env._("Choose one of the channels offered."))
+        talents.write({"preferred_channel": channel, "preferred_channel_confirmed": True})
+        talents._outreach_log_boundary(
+            "channel", self.env._("Preferred channel: %(channel)s", channel=labels[channel])
+        )
+
+    def _outreach_snooze(self, until):
+        """'Not now, contact me again after <until>': hold all contact and pause drips."""
+        today = fields.Date.context_today(self)
+        if not until or until <= today or until > today + timedelta(days=SNOOZE_MAX_DAYS):
+            raise UserError(
+                self.env._(
+                    "Choose a date after today and within two years (until %(max)s).",
+                    max=today + timedelta(days=SNOOZE_MAX_DAYS),
+                )
+            )
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_snoozed_until": until})
+        talents._outreach_log_boundary(
+            "snooze",
+            self.env._("Not now: contact again after %(date)s", date=until),
+            declined=True,
+        )
+        talents._outreach_pause(datetime.combine(until, time.min))
+
+    def _outreach_reduce_frequency(self):
+        talents = self._get_talent().sudo()
+        talents.write({"outreach_frequency": "reduced"})
+        talents._outreach_log_boundary(
+            "frequency", self.env._("Asked for fewer messages"), declined=True
+        )
+
+    def _outreach_update_openness(self, openness, timing):
+        talents = self._get_talent().sudo()
+        openness_labels = dict(self._fields["openness"]._description_selection(self.env))
+        timing_labels = dict(self._fields["desired_timing"]._description_selection(self.env))
+        if openness not in openness_labels or (timing and timing not in timing_labels):
+            raise UserError(self.env._("Choose one of the options offered."))
+        talents.write({"openness": openness, "desired_timing": timing or False})
+        talents._outreach_log_boundary(
+            "openness",
+            self.env._(
+                "Openness: %(openness)s; timing: %(timing)s",
+                openness=openness_labels[openness],
+                timing=timing_labels.get(timing, "-"),
+            ),
+            declined=openness == "not_open",
+        )
+
+    def _outreach_opt_out(self, source):
+        """Stop all contact: blacklist the email and phone, flag the talent and its
+        applications, log the opt-out and stop drips. `source` says where it came from."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids | self
+        message = Markup("<p>%s</p>") % self.env._(
+            "Recruitment outreach opt-out (%(origin)s)", origin=source
+        )
+        for email in set(records.mapped("email_normalized")) - {False}:
+            self.env["mail.blacklist"].sudo()._add(email, message=message)
+        phones = list(set(records.mapped("phone_sanitized")) - {False})
+        if phones:
+            self.env["phone.blacklist"].sudo()._add(phones, message=message)
+        records.sudo().write({"outreach_opted_out": True})
+        talents._outreach_log_boundary(
+            "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
+        )
+        talents._outreach_stop("opted_out")
+
+    def _outreach_is_sourced(self):
+        """True when we found this person ourselves (GDPR art. 14 notice due) rather than
+        them writing to us: no incoming email on the talent or any of its applications."""
+        self.ensure_one()
+        talent = self._get_talent().sudo()
+        records = talent | talent.with_context(active_test=False).talent_application_ids
+        return (
+            not self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", "hr.applicant"),
+                    ("res_id", "in", records.ids),
+                    ("message_type", "=", "email"),
+                ],
+                limit=1,
+            )
+        )
+
+    def _outreach_privacy_notice(self):
+        """HTML to append to an automated message: the company's privacy notice, in the
+        candidate's language, if this sourced candidate was never given it; else ''. The send
+        path then creates its touchpoint with `privacy_notice=True`."""
+        self.ensure_one()
+        talent = self._get_talent().sudo()
+        if talent.touchpoint_ids.filtered("privacy_notice") or not talent._outreach_is_sourced():
+            return ""
+        company = (talent.company_id or self.env.company).with_context(
+            lang=talent._get_outreach_lang()
+        )
+        notice = company.outreach_privacy_notice
+        return "" if is_html_empty(notice) else notice
+
+    @api.model
+    def _get_last_interaction_dates(self, talent_ids):
+        """Last time each talent interacted (an open or click on our message, or any inbound
+        touchpoint except auto-replies: reply, preference, call...): {talent id: datetime}."""
+        domain = (
+            Domain("applicant_id", "in", talent_ids)
+            & Domain("outcome", "!=", "planned")
+            & (
+                (Domain("direction", "=", "inbound") & Domain("auto_reply", "=", False))
+                | (
+                    Domain("direction", "=", "outbound")
+                    & Domain("outcome", "in", ["opened", "clicked"])
+                )
+            )
+        )
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        return {
+            talent.id: last
+            for talent, last in Touchpoint._read_group(domain, ["applicant_id"], ["date:max"])
+        }
+
+    @api.model
+    def _outreach_cleanup_domain(self, companies=None):
+        """Talents the cleanup examines: contacted at least N days ago (the shortest N of
+        the companies), no real response since, not excluded from outreach already."""
+        today = fields.Date.context_today(self)
+        if companies is None:
+            [(days,)] = (
+                self.env["res.company"]
+                .sudo()
+                ._read_group([], aggregates=["outreach_cleanup_days:min"])
+            )
+        else:
+            days = min(companies.mapped("outreach_cleanup_days"))
+        since = fields.Datetime.now() - timedelta(days=days or 0)
+        domain = Domain(
+            [
+                ("is_passive_candidate", "=", True),
+                ("talent_pool_ids", "!=", False),
+                ("do_not_contact", "=", False),
+                ("outreach_opted_out", "=", False),
+                ("anonymized_date", "=", False),
+                ("first_outreach_date", "<=", since),
+            ]
+        )
+        if companies is not None:
+            domain &= Domain("company_id", "in", companies.ids + [False])
+        domain &= Domain("reengage_after", "<=", today) | (
+            Domain("reengage_after", "=", False) & Domain("outreach_status", "!=", "unresponsive")
+        )
+        return domain & (
+            Domain("last_response_date", "=", False) | Domain("last_response_date", "<", since)
+        )
+
+    def _outreach_unresponsive(self):
+        """The subset of these talents the cleanup removes now: at least M outreach messages
+        since their last interaction (and since a previous removal), the first of them at
+        least N days old (M, N: company settings)."""
+        if not self:
+            return self
+        now = fields.Datetime.now()
+        last_interaction = self._get_last_interaction_dates(self.ids)
+        messages = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("applicant_id", "in", self.ids),
+                    ("direction", "=", "outbound"),
+                    ("kind", "in", list(OUTREACH_MESSAGE_KINDS)),
+                    ("outcome", "not in", list(OUTREACH_NOT_DELIVERED)),
+                    ("date", "<=", now),
+                ],
+                ["applicant_id", "date"],
+                order="date, id",
+            )
+        )
+        dates_by_talent = defaultdict(list)
+        for message in messages:
+            dates_by_talent[message.applicant_id.id].append(message.date)
+        unresponsive = self.browse()
+        for talent in self.sudo():
+            company = talent.company_id or self.env.company
+            since = max(
+                (d for d in (last_interaction.get(talent.id), talent.unresponsive_date) if d),
+                default=None,
+            )
+            unanswered = [d for d in dates_by_talent[talent.id] if not since or d > since]
+            if len(unanswered) >= company.outreach_cleanup_min_messages and unanswered[
+                0
+            ] <= now - timedelta(days=company.outreach_cleanup_days):
+                unresponsive |= talent
+        return unresponsive
+
+    @api.model
+    def _outreach_cleanup_dry_run(self, company):
+        """Talents of `company` the next cleanup run would remove (settings page)."""
+        talents = self.sudo().search(self._outreach_cleanup_domain(company))
+        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
+        return talents._outreach_unresponsive()
+
+    def _outreach_remove_unresponsive(self):
+        """Remove these talents from outreach: drips stop, status unresponsive, optional
+        move out of talent pools, re-engagement date. Nothing is deleted."""
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        unresponsive_pool = self.env.ref(
+            "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
+        )
+        touchpoint_vals = []
+        for talent in self.sudo():
+            company = talent.company_id or self.env.company
+            months = company.outreach_reengage_months
+            vals = {
+                "unresponsive_date": now,
+                "reengage_after": months and today + relativedelta(months=months),
+            }
+            summary = self.env._(
+                "Removed from outreach: no interaction for %(days)s days after %(count)s or more "
+                "messages.",
+                days=company.outreach_cleanup_days,
+                count=company.outreach_cleanup_min_messages,
+            )
+            if months:
+                summary += " " + self.env._(
+                    "May be contacted again after %(date)s.", date=vals["reengage_after"]
+                )
+            if company.outreach_cleanup_remove_pools and unresponsive_pool:
+                removed = talent.talent_pool_ids - unresponsive_pool
+                if removed:
+                    vals["talent_pool_ids"] = [(6, 0, unresponsive_pool.ids)]
+                    summary += " " + self.env._(
+                        "Moved out of talent pools: %(pools)s.",
+                        pools=", ".join(removed.mapped("name")),
+                    )
+            talent.write(vals)
+            touchpoint_vals.append(
+                {
+                    "applicant_id": talent.id,
+                    "channel": "other",
+                    "direction": "outbound",
+                    "kind": "note",
+                    "outcome": "done",
+                    "boundary_event": "unresponsive",
+                    "summary": summary,
+                    "user_id": talent.user_id.id,
+                }
+            )
+        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_vals)
+        self.sudo()._outreach_stop("unresponsive")
+
+    @api.model
+    def _outreach_retention_dry_run(self, company):
+        """Passive talents of `company` the retention rule would anonymize now: no interaction
+        (or creation) for the retention period and no ongoing or hired application."""
+        limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
+        talents = self.sudo().search(
+            [
+                ("is_passive_candidate", "=", True),
+                ("talent_pool_ids", "!=", False),
+                ("anonymized_date", "=", False),
+                ("create_date", "<", limit),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
+        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
+        last_interaction = self._get_last_interaction_dates(talents.ids)
+        return talents.filtered(
+            lambda t: (
+                (last_interaction.get(t.id) or t.create_date) < limit
+                and not t.talent_application_ids.filtered(
+                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
+                )
+            )
+        )
+
+    def _outreach_anonymize(self):
+        """Retention rule: clear the personal data of these talents and their applications
+        (fields, chatter, attachments, touchpoint texts); keep anonymous statistics."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        self.env["mail.message"].sudo().search(
+            [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
+        ).unlink()
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
+        ).unlink()
+        self.env["hr.recruitment.touchpoint"].sudo().search(
+            [("applicant_id", "in", talents.ids)]
+        ).write({"summary": False})
+        for record in records:
+            record.write(
+                {
+                    **dict.fromkeys(ANONYMIZED_FIELDS, False),
+                    "partner_id": False,
+                    "partner_name": self.env._("Anonymized candidate %(id)s", id=record.id),
+                    "do_not_contact": False,
+                }
+            )
+        talents.write({"anonymized_date": fields.Datetime.now()})
+        talents._outreach_log_boundary(
+            "anonymized",
+            self.env._("Personal data anonymized by the retention rule."),
+            direction="outbound",
+        )
+        talents._outreach_stop("manual")
+        _logger.info("Retention rule anonymized passive talents %s", talents.ids)
+
+    def _outreach_list_action(self, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "hr.applicant",
+            "view_mode": "list,form",
+            "views": [
+                (self.env.ref("hr_recruitment_passive.hr_applicant_view_list_passive").id, "list"),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", self.ids)],
+            "context": {"create": False},
+        }
+
+    def _outreach_handle_auto_reply(self, message, until):
+        """An out-of-office answer: note it on its touchpoint and pause drips until the
+        return date when one was read (it neither stops drips nor counts as engagement)."""
+        touchpoint = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("mail_message_id", "=", message.id)], limit=1)
+        )
+        note = (
+            self.env._("Auto-reply (out of office until %(date)s)", date=until)
+            if until
+            else self.env._("Auto-reply")
+        )
+        touchpoint.summary = f"{note}: {touchpoint.summary or ''}"
+        if until:
+            talent = self._get_talent().sudo()
+            resume_at = datetime.combine(until, time.min)
+            if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
+                talent.outreach_paused_until = resume_at
+            talent._outreach_pause(resume_at)
+
+    @api.model
+    def _mailing_get_opt_out_list(self, mailing):
+        """Email Marketing sends to candidates ask the contact-policy gate too: a refused,
+        snoozed, quiet or capped candidate is excluded (the mailing's schedule, not our sending
+        window, decides the time)."""
+        opt_out = set()
+        if hasattr(super(), "_mailing_get_opt_out_list"):
+            opt_out = set(super()._mailing_get_opt_out_list(mailing))
+        applicants = self.sudo().search(mailing._get_recipients_domain())
+        decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
+        return opt_out | {
+            applicant.email_normalized
+            for applicant in applicants
+            if applicant.email_normalized
+            and decisions[applicant.id].state != "allowed"
+            and decisions[applicant.id].reason != "window"
+        }
+
+    @api.model
+    def _cron_outreach_cleanup(self, batch_size=200):
+        """Daily: remove candidates who did not interact after repeated outreach."""
+        talents = self.sudo().search(self._outreach_cleanup_domain(), order="id")
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(talents))
+        for offset in range(0, len(talents), batch_size):
+            batch = talents[offset : offset + batch_size]
+            batch._outreach_unresponsive()._outreach_remove_unresponsive()
+            if not cron._commit_progress(len(batch)):
+                break
+
+    @api.model
+    def _cron_outreach_retention(self, batch_size=100):
+        """Daily: anonymize passive talents of companies whose retention rule is on."""
+        companies = (
+            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
+        )
+        talents = self.browse()
+        for company in companies:
+            talents |= self._outreach_retention_dry_run(company)
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(talents))
+        for offset in range(0, len(talents), batch_size):
+            batch = talents[offset : offset + batch_size]
+            batch._outreach_anonymize()
+            if not cron._commit_progress(len(batch)):
+                break
+
+
+class HrApplicantDrip(models.Model):
+    """Drip sequences on candidates: enrollments, stop and pause rules, template helpers."""
+
+    _inherit = "hr.applicant"
+
+    drip_enrollment_ids = fields.One2many(
+        "hr.recruitment.drip.enrollment",
+        "applicant_id",
+        string="Drip Enrollments",
+        groups=OFFICER_GROUP,
+    )
+    drip_enrollment_count = fields.Integer(
+        compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
+    )
+
+    def _compute_drip_enrollment_count(self):
+        talents = self._get_talent()
+        counts = dict(
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
+        )
+        for applicant in self:
+            applicant.drip_enrollment_count = counts.get(
+                applicant.pool_applicant_id or applicant, 0
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        applicants = super().create(vals_list)
+        # an application to a job created for a talent in a drip: the talent applied
+        applied = applicants.filtered(
+            lambda a: a.job_id and a.pool_applicant_id and a.pool_applicant_id != a
+        )
+        if applied:
+            applied._outreach_stop("applied")
+        return applicants
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("job_id"):
+            self.filtered(
+                lambda a: a.pool_applicant_id and a.pool_applicant_id != a
+            )._outreach_stop("applied")
+        if vals.get("outreach_opted_out"):
+            self._outreach_stop("opted_out")
+        if vals.get("do_not_contact"):
+            self._outreach_stop("do_not_contact")
+        return res
+
+    def _outreach_stop(self, reason):
+        res = super()._outreach_stop(reason)
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "in", self._get_talent().ids),
+                    ("state", "in", ("running", "paused")),
+                ]
+            )
+        )
+        rule = {"replied": "stop_on_reply", "applied": "stop_on_apply", "bounced": "stop_on_bounce"}
+        if reason in rule:
+            enrollments = enrollments.filtered(lambda e: e.drip_id[rule[reason]])
+        enrollments._stop(reason)
+        return res
+
+    def _outreach_pause(self, until):
+        res = super()._outreach_pause(until)
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search(
+                [
+                    ("applicant_id", "in", self._get_talent().ids),
+                    ("state", "=", "running"),
+                    ("next_run_at", "!=", False),
+                    ("next_run_at", "<", until),
+                ]
+            )
+        )
+        enrollments._postpone(
+            until,
+            self.env._("Paused until %(date)s (UTC)", date=fields.Datetime.to_string(until)),
+        )
+        return res
+
+    def _log_touchpoint_from_message(self, message, msg_vals):
+        super()._log_touchpoint_from_message(message, msg_vals)
+        # replies of candidates not flagged passive are not logged as touchpoints, but a reply
+        # still stops the drips they are in
+        talent = self._get_talent().sudo()
+        if len(self) != 1 or talent.is_passive_candidate:
+            return
+        if msg_vals.get("message_type", message.message_type) != "email":
+            return
+        if message.author_id.user_ids.filtered(lambda user: not user.share):
+            return
+        if talent.drip_enrollment_ids.filtered(lambda e: e.state in ("running", "paused")):
+            self._outreach_stop("replied")
+
+    def _get_outreach_drip(self):
+        drip_id = self.env.context.get("outreach_drip_id")
+        return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False
+
+    def _get_outreach_job(self):
+        """The job a message talks about: the drip's first target job, else the applicant's."""
+        self.ensure_one()
+        drip = self._get_outreach_drip()
+        return (drip and drip.job_ids[:1]) or self.job_id
+
+    def _get_outreach_sender(self):
+        """The user a message comes from: the drip owner, else the recruiter, else us."""
+        self.ensure_one()
+        drip = self._get_outreach_drip()
+        return (drip and drip.user_id) or self.user_id or self.env.user
+
+    def action_view_drip_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_drip_enrollment_action"
+        )
+        action["domain"] = [("applicant_id", "=", self._get_talent().id)]
+        action["context"] = {}
+        return action
+
+    def action_open_drip_enroll_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add to drip sequence"),
+            "res_model": "hr.recruitment.drip.enroll",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_applicant_ids": self.ids},
+        }

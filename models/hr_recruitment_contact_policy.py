@@ -1,4 +1,7 @@
-from collections import namedtuple
+from collections import defaultdict, namedtuple
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 
@@ -48,7 +51,46 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
                 .search([("number", "in", phones)])
                 .mapped("number")
             )
+        facts.update(self._prefetch_boundary_facts(applicants, at))
         return facts
+
+    @api.model
+    def _prefetch_boundary_facts(self, applicants, at):
+        """Automated messages sent and last 'no' per talent, in two queries."""
+        talents = applicants.mapped(lambda a: a.pool_applicant_id or a)
+        companies = talents.company_id | self.env.company
+        longest = max(
+            companies.mapped("outreach_cap_short_days") + companies.mapped("outreach_cap_long_days")
+        )
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        sent = defaultdict(list)
+        for touchpoint in Touchpoint.search_fetch(
+            [
+                ("applicant_id", "in", talents.ids),
+                ("automated", "=", True),
+                ("direction", "=", "outbound"),
+                ("outcome", "not in", ["planned", "failed", "bounced"]),
+                ("date", ">", at - timedelta(days=longest)),
+                ("date", "<=", at),
+            ],
+            ["applicant_id", "date"],
+            order="date, id",
+        ):
+            sent[touchpoint.applicant_id.id].append(touchpoint.date)
+        last_no = {
+            talent.id: last
+            for talent, last in Touchpoint._read_group(
+                [
+                    ("applicant_id", "in", talents.ids),
+                    ("direction", "=", "inbound"),
+                    ("declined", "=", True),
+                    ("date", "<=", at),
+                ],
+                ["applicant_id"],
+                ["date:max"],
+            )
+        }
+        return {"automated_sent": sent, "last_no": last_no}
 
     @api.model
     def _check_one(self, applicant, channel, at, automated, facts):
@@ -68,7 +110,81 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
                 return self._refuse("no_phone")
             if applicant.phone_sanitized in facts["blacklisted_phones"]:
                 return self._refuse("opted_out")
-        return ContactDecision("allowed", False, False, "")
+        return self._check_boundaries(talent, channel, at, automated, facts)
+
+    @api.model
+    def _check_boundaries(self, talent, channel, at, automated, facts):
+        """Re-engagement date, snooze, quiet days after a 'no', caps and the sending window;
+        every hold but the re-engagement date postpones to the first moment all allow it."""
+        if talent.anonymized_date:
+            return self._refuse("anonymized")
+        if (
+            automated
+            and talent.outreach_status == "unresponsive"
+            and (not talent.reengage_after or at.date() < talent.reengage_after)
+        ):
+            return self._refuse("unresponsive", str(talent.reengage_after or "-"))
+        company = talent.company_id or self.env.company
+        holds = []
+        if talent.outreach_snoozed_until and at.date() < talent.outreach_snoozed_until:
+            holds.append(("snoozed", datetime.combine(talent.outreach_snoozed_until, time.min)))
+        if automated and talent.outreach_paused_until and at < talent.outreach_paused_until:
+            holds.append(("away", talent.outreach_paused_until))
+        if automated:
+            last_no = facts["last_no"].get(talent.id)
+            gap = timedelta(days=company.outreach_gap_after_no_days)
+            if last_no and at < last_no + gap:
+                holds.append(("quiet_after_no", last_no + gap))
+            holds.extend(self._cap_holds(talent, company, at, facts["automated_sent"][talent.id]))
+        reason, until = max(holds, key=lambda hold: hold[1], default=(None, None))
+        # a sender with a sending window of its own (a drip) passes outreach_own_window
+        if automated and not self.env.context.get("outreach_own_window"):
+            window_start = self._next_window_start(company, until or at, talent)
+            if window_start != (until or at):
+                reason, until = reason or "window", window_start
+        if not until:
+            return ContactDecision("allowed", False, False, "")
+        return self._postpone(reason, until, fields.Datetime.to_string(until))
+
+    @api.model
+    def _cap_holds(self, talent, company, at, sent_dates):
+        """(reason, until) for each cap reached: until = when the oldest message counted
+        leaves the rolling period. A candidate who asked for fewer messages gets one per long
+        period."""
+        caps = [
+            (company.outreach_cap_short_count, company.outreach_cap_short_days),
+            (company.outreach_cap_long_count, company.outreach_cap_long_days),
+        ]
+        if talent.outreach_frequency == "reduced":
+            caps.append((1, company.outreach_cap_long_days))
+        holds = []
+        for count, days in caps:
+            in_period = [d for d in sent_dates if d > at - timedelta(days=days)]
+            if len(in_period) >= count:
+                oldest = in_period[len(in_period) - count] if count else at
+                holds.append(("cap", oldest + timedelta(days=days)))
+        return holds
+
+    @api.model
+    def _next_window_start(self, company, at, talent):
+        """`at` if it is inside the company's sending window (in the candidate's time zone,
+        else the company's), else the next opening of the window (naive UTC)."""
+        tz = pytz.timezone(talent.partner_id.tz or company.partner_id.tz or "UTC")
+        local = pytz.utc.localize(at).astimezone(tz)
+        start, end = company.outreach_window_start, company.outreach_window_end
+        for day in range(8):
+            current = local + timedelta(days=day)
+            if company.outreach_window_weekdays and current.weekday() >= 5:
+                continue
+            opening = tz.localize(
+                datetime.combine(current.date(), time.min) + timedelta(hours=start)
+            )
+            closing = tz.localize(datetime.combine(current.date(), time.min) + timedelta(hours=end))
+            if day == 0 and opening <= local < closing:
+                return at
+            if local < opening:
+                return opening.astimezone(pytz.utc).replace(tzinfo=None)
+        return at
 
     @api.model
     def _refuse(self, reason, detail=""):
@@ -85,6 +201,15 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             "opted_out": self.env._("Opted out of recruitment outreach"),
             "no_email": self.env._("No valid email address"),
             "no_phone": self.env._("No valid phone number"),
+            "anonymized": self.env._("Personal data anonymized"),
+            "unresponsive": self.env._("Removed as unresponsive; may be contacted again after"),
+            "snoozed": self.env._("Snoozed by the candidate; postponed until"),
+            "quiet_after_no": self.env._(
+                "Quiet period after the candidate said no; postponed until"
+            ),
+            "away": self.env._("Out of office; postponed until"),
+            "cap": self.env._("Contact cap reached; postponed until"),
+            "window": self.env._("Outside the sending window; postponed until"),
         }
         message = messages.get(reason, reason)
         return f"{message}: {detail}" if detail else message

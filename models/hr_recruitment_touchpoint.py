@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 TOUCHPOINT_CHANNELS = [
     ("email", "Email"),
@@ -20,6 +20,15 @@ TOUCHPOINT_KINDS = [
     ("meeting", "Meeting"),
     ("note", "Note"),
     ("preference", "Preference"),
+]
+# outcomes a tracking event may raise, lowest first
+TRACKING_OUTCOME_RANK = ("planned", "sent", "delivered", "opened", "clicked")
+REPLY_CLASSES = [
+    ("interested", "Interested"),
+    ("not_now", "Not now"),
+    ("not_interested", "Not interested"),
+    ("wrong_person", "Wrong person"),
+    ("unsubscribe", "Unsubscribe"),
 ]
 TOUCHPOINT_OUTCOMES = [
     ("planned", "Planned"),
@@ -78,9 +87,82 @@ class HrRecruitmentTouchpoint(models.Model):
         help="An automatic answer (out of office, vacation): logged, but neither a response "
         "from the candidate nor a reason to stop outreach.",
     )
+    automated = fields.Boolean(
+        help="Sent by the addon itself (drip, occasion message, bulk send) rather than by a "
+        "recruiter: outbound automated touchpoints count against the contact caps.",
+    )
+    privacy_notice = fields.Boolean(
+        string="Privacy Notice Given",
+        help="This message carried the privacy notice for sourced candidates.",
+    )
+    declined = fields.Boolean(
+        string="Candidate Said No",
+        help="An inbound 'no' or 'not now' (snooze, reduced frequency, not open): automated "
+        "outreach keeps the minimum gap set in the Recruitment settings after it.",
+    )
+    boundary_event = fields.Selection(
+        [
+            ("channel", "Preferred channel"),
+            ("snooze", "Snoozed"),
+            ("frequency", "Frequency reduced"),
+            ("openness", "Openness updated"),
+            ("opt_out", "Opted out"),
+            ("unresponsive", "Removed as unresponsive"),
+            ("anonymized", "Anonymized"),
+        ],
+        help="The communication boundary this touchpoint recorded (consent history).",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", string="Email", index="btree_not_null", ondelete="set null"
     )
+
+    # --- value in every message and learning what works (issue 5) ---
+    source_id = fields.Many2one(
+        "utm.source", related="applicant_id.source_id", store=True, string="Source"
+    )
+    occasion_id = fields.Many2one(
+        "hr.recruitment.occasion", index="btree_not_null", ondelete="set null"
+    )
+    occasion_year = fields.Integer(help="Year of the occasion this congratulation was for.")
+    resource_id = fields.Many2one(
+        "hr.recruitment.resource",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    link_tracker_id = fields.Many2one(
+        "link.tracker",
+        string="Tracked Link",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The candidate's own tracked link: its clicks are this candidate's.",
+    )
+    opened_date = fields.Datetime(
+        string="First Opened",
+        help="When the message was first opened; an open within a minute of sending is "
+        "probably a privacy proxy or a scanner and counts little in the engagement score.",
+    )
+    clicked_date = fields.Datetime(
+        string="First Clicked",
+        help="When a link of the message was first clicked; a click within a minute of sending "
+        "is probably a link scanner and counts little in the engagement score.",
+    )
+    reply_class = fields.Selection(
+        REPLY_CLASSES,
+        string="Reply",
+        index="btree_not_null",
+        help="What the candidate's reply means, set by the recruiter (one click).",
+    )
+    reply_class_suggestion = fields.Selection(
+        REPLY_CLASSES,
+        string="Suggested Class",
+        compute="_compute_reply_class_suggestion",
+        help="Guess from the words of the reply (English, French, German, Spanish, Dutch).",
+    )
+    reply_reason = fields.Char(
+        string="Reason", help="Why the candidate is not interested (or other details)."
+    )
+    snoozed_until = fields.Date(string="Not Before", help="'Not now' replies: when to come back.")
+    # --- end issue 5 ---
 
     _applicant_date_idx = models.Index("(applicant_id, date DESC)")
 
@@ -125,3 +207,200 @@ class HrRecruitmentTouchpoint(models.Model):
                 vals.setdefault("origin_applicant_id", origin_id)
                 vals["applicant_id"] = talent_by_applicant[origin_id]
         return super().create(vals_list)
+
+    # --- reply classification (issue 5) ---
+    @api.depends("summary", "mail_message_id.body", "direction", "applicant_id.partner_id.lang")
+    def _compute_reply_class_suggestion(self):
+        Classifier = self.env["hr.recruitment.reply.classifier"]
+        for touchpoint in self:
+            if touchpoint.direction != "inbound":
+                touchpoint.reply_class_suggestion = False
+                continue
+            text = Classifier._reply_text(
+                body_html=touchpoint.mail_message_id.body, text=touchpoint.summary
+            )
+            lang = touchpoint.applicant_id.partner_id.lang or self.env.lang
+            touchpoint.reply_class_suggestion = Classifier._suggest(text, lang=lang)[0]
+
+    def _get_reply_date_suggestion(self):
+        """Date to come back to the candidate named in the reply, if any."""
+        self.ensure_one()
+        Classifier = self.env["hr.recruitment.reply.classifier"]
+        text = Classifier._reply_text(body_html=self.mail_message_id.body, text=self.summary)
+        return Classifier._suggest(text, lang=self.applicant_id.partner_id.lang)[1]
+
+    def action_classify_reply(self):
+        """One click on a reply: classes that need nothing more are applied at once, the
+        others ('not now' needs a date, 'not interested' a reason) open a prefilled dialog."""
+        self.ensure_one()
+        self._check_classifiable()
+        reply_class = self.env.context.get("reply_class")
+        if reply_class in ("interested", "wrong_person", "unsubscribe"):
+            return self._apply_reply_class(reply_class)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Classify the reply"),
+            "res_model": "hr.recruitment.touchpoint.classify",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_touchpoint_id": self.id,
+                "default_reply_class": reply_class or self.reply_class_suggestion,
+            },
+        }
+
+    def _check_classifiable(self):
+        for touchpoint in self:
+            if touchpoint.direction != "inbound" or touchpoint.outcome == "planned":
+                raise UserError(
+                    self.env._(
+                        "Only a reply received from the candidate can be classified; "
+                        "'%(touchpoint)s' is not one.",
+                        touchpoint=touchpoint.display_name,
+                    )
+                )
+
+    def _apply_reply_class(self, reply_class, until=None, reason=None):
+        """Record what the reply means and act on it: snooze and plan re-engagement ('not
+        now'), stop outreach ('not interested', 'wrong person'), opt out ('unsubscribe'), or
+        offer an application to a job ('interested'). Returns an action or True."""
+        self.ensure_one()
+        self._check_classifiable()
+        talent = self.applicant_id.sudo()
+        vals = {"reply_class": reply_class, "reply_reason": reason or False}
+        action = True
+        if reply_class == "not_now":
+            until = fields.Date.to_date(until)
+            if not until or until <= fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "Choose the date from which %(name)s may be contacted again; it must be "
+                        "in the future.",
+                        name=talent.partner_name,
+                    )
+                )
+            vals["snoozed_until"] = until
+            talent._passive_snooze(until, self)
+        elif reply_class == "not_interested":
+            if not (reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write down why %(name)s is not interested (e.g. 'just promoted', "
+                        "'salary too low'): it helps the next recruiter.",
+                        name=talent.partner_name,
+                    )
+                )
+            talent._outreach_stop("replied")
+        elif reply_class == "wrong_person":
+            talent.write(
+                {
+                    "do_not_contact": True,
+                    "do_not_contact_reason": reason
+                    or self.env._("Wrong person (reply of %(date)s)", date=self.date.date()),
+                }
+            )
+            talent._outreach_stop("manual")
+        elif reply_class == "unsubscribe":
+            talent._passive_opt_out()
+        elif reply_class == "interested":
+            if talent.openness != "open_to_offers":
+                talent.openness = "open_to_talk"
+            talent._outreach_stop("replied")
+            action = talent.action_job_add_applicants()
+        else:
+            raise UserError(self.env._("Unknown reply class: %(value)s", value=reply_class))
+        self.write(vals)
+        return action
+
+    # --- end reply classification ---
+
+    # --- tracking events (issue 5; the drip's mailing.trace hooks can call it too) ---
+    def _register_tracking_event(self, event, at=None):
+        """Record an 'opened' or 'clicked' event: first date kept, outcome raised (a click
+        implies an open; a reply is never downgraded)."""
+        at = at or fields.Datetime.now()
+        rank = {outcome: index for index, outcome in enumerate(TRACKING_OUTCOME_RANK)}
+        for touchpoint in self:
+            vals = {}
+            if event == "clicked" and not touchpoint.clicked_date:
+                vals["clicked_date"] = at
+            if not touchpoint.opened_date:
+                vals["opened_date"] = at
+            if rank.get(touchpoint.outcome, len(rank)) < rank[event]:
+                vals["outcome"] = event
+            if vals:
+                touchpoint.write(vals)
+
+
+class HrRecruitmentTouchpointDrip(models.Model):
+    """Drip links of a touchpoint, drip statistics, and the reply stop rule."""
+
+    _inherit = "hr.recruitment.touchpoint"
+
+    enrollment_id = fields.Many2one(
+        "hr.recruitment.drip.enrollment",
+        string="Drip Enrollment",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    drip_id = fields.Many2one(
+        related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
+    )
+    step_id = fields.Many2one(
+        "hr.recruitment.drip.step", string="Drip Step", index="btree_not_null", ondelete="set null"
+    )
+    variant_id = fields.Many2one(
+        "hr.recruitment.drip.step.variant",
+        string="Drip Variant",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    mailing_trace_id = fields.Many2one(
+        "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        touchpoints = super().create(vals_list)
+        # a real reply stops the drips (an out-of-office answer is created with auto_reply)
+        replies = touchpoints.filtered(
+            lambda t: (
+                t.direction == "inbound"
+                and t.kind == "reply"
+                and not t.auto_reply
+                and t.outcome != "planned"
+            )
+        )
+        if replies:
+            replies.applicant_id._outreach_stop("replied")
+        return touchpoints
+
+    @api.model
+    def _get_drip_statistics(self, domain, groupby):
+        """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
+        stats = {}
+        for group, outcome, count in self.sudo()._read_group(
+            domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
+            [groupby, "outcome"],
+            ["__count"],
+        ):
+            values = stats.setdefault(group.id, dict.fromkeys(DRIP_STAT_KEYS, 0))
+            if outcome in ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced"):
+                values["sent"] += count
+            if outcome in ("opened", "clicked", "replied"):
+                values["opened"] += count
+            if outcome == "clicked":
+                values["clicked"] += count
+            if outcome == "replied":
+                values["replied"] += count
+            if outcome == "bounced":
+                values["bounced"] += count
+        for values in stats.values():
+            sent = values["sent"]
+            for key in ("opened", "clicked", "replied"):
+                values[f"{key}_rate"] = round(100.0 * values[key] / sent, 1) if sent else 0.0
+        return stats
+
+
+DRIP_STAT_KEYS = ("sent", "opened", "clicked", "replied", "bounced")

@@ -1,10 +1,12 @@
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import PassiveCommon
 
 
 @tagged("post_install", "-at_install")
 class TestContactPolicy(PassiveCommon):
+    # a Wednesday noon: inside the default sending window (weekdays 09:00-18:00)
+    @freeze_time("2026-12-02 12:00:00")
     def test_gate_refuses_with_reasons(self):
         policy = self.env["hr.recruitment.contact.policy"]
         self.talent_bob.write({"do_not_contact": True, "do_not_contact_reason": "Asked"})

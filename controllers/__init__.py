@@ -1,0 +1,1 @@
+from . import mass_mailing, outreach_preferences

@@ -1,0 +1,186 @@
+import math
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+# Thresholds for "a variant wins with enough evidence" (see README, "Learning what works"):
+AB_MIN_SENT = 100  # every variant sent to at least this many candidates
+AB_MIN_SUCCESSES = 5  # the leader has at least this many successes (normal approximation)
+AB_ALPHA = 0.05  # two-sided significance level, split over the comparisons (Bonferroni)
+AB_MIN_LIFT = 0.10  # the leader's rate is at least 10 % higher than the runner-up's (relative)
+
+
+class HrRecruitmentAbTest(models.AbstractModel):
+    """Statistics of A/B variants (pure computation; the drip step feeds it its figures)."""
+
+    _name = "hr.recruitment.ab.test"
+    _description = "A/B Test Statistics"
+
+    @api.model
+    def _compare(self, variants):
+        """Compare the success rates (e.g. replies / sends) of two or more variants.
+
+        :param variants: iterable of dicts {'key': any, 'sent': int, 'successes': int}
+        :return: dict with
+            'variants': [{'key', 'sent', 'successes', 'rate'}] best rate first,
+            'leader', 'runner_up': keys,
+            'z', 'p_value': two-proportion z-test of leader vs runner-up (two-sided),
+            'alpha': significance level after Bonferroni correction,
+            'chi2', 'chi2_p_value': chi-square test of independence over all variants,
+            'lift': relative lift of the leader over the runner-up (None if runner-up is 0 %),
+            'winner': leader's key when it wins with enough evidence, else False,
+            'reason': one sentence saying why there is, or is not yet, a winner.
+        """
+        rows = [self._check_variant(variant) for variant in variants]
+        if len(rows) < 2:
+            raise UserError(self.env._("An A/B comparison needs at least two variants."))
+        rows.sort(key=lambda row: row["rate"], reverse=True)
+        leader, runner_up = rows[0], rows[1]
+        z, p_value = two_proportion_z_test(
+            leader["successes"], leader["sent"], runner_up["successes"], runner_up["sent"]
+        )
+        chi2, dof = chi_square_statistic(rows)
+        chi2_p_value = chi_square_sf(chi2, dof) if dof else 1.0
+        alpha = AB_ALPHA / (len(rows) - 1)
+        lift = (
+            (leader["rate"] - runner_up["rate"]) / runner_up["rate"] if runner_up["rate"] else None
+        )
+        result = {
+            "variants": rows,
+            "leader": leader["key"],
+            "runner_up": runner_up["key"],
+            "z": z,
+            "p_value": p_value,
+            "alpha": alpha,
+            "chi2": chi2,
+            "chi2_p_value": chi2_p_value,
+            "lift": lift,
+            "winner": False,
+        }
+        small = [row for row in rows if row["sent"] < AB_MIN_SENT]
+        if small:
+            result["reason"] = self.env._(
+                "Not enough data yet: every variant needs %(min)s sends (%(keys)s have fewer).",
+                min=AB_MIN_SENT,
+                keys=", ".join(str(row["key"]) for row in small),
+            )
+        elif leader["successes"] < AB_MIN_SUCCESSES:
+            result["reason"] = self.env._(
+                "Not enough successes yet: the best variant needs at least %(min)s.",
+                min=AB_MIN_SUCCESSES,
+            )
+        elif p_value >= alpha:
+            result["reason"] = self.env._(
+                "No significant difference yet (p = %(p).3f, needs < %(alpha).3f).",
+                p=p_value,
+                alpha=alpha,
+            )
+        elif lift is not None and lift < AB_MIN_LIFT:
+            result["reason"] = self.env._(
+                "Significant but too small a difference (%(lift).0f %% better, "
+                "needs %(min).0f %%).",
+                lift=lift * 100,
+                min=AB_MIN_LIFT * 100,
+            )
+        else:
+            result["winner"] = leader["key"]
+            result["reason"] = self.env._(
+                "%(key)s wins: %(rate).1f %% vs %(other).1f %% (p = %(p).4f).",
+                key=leader["key"],
+                rate=leader["rate"] * 100,
+                other=runner_up["rate"] * 100,
+                p=p_value,
+            )
+        return result
+
+    @api.model
+    def _check_variant(self, variant):
+        sent, successes = variant.get("sent") or 0, variant.get("successes") or 0
+        if sent < 0 or successes < 0 or successes > sent:
+            raise UserError(
+                self.env._(
+                    "Variant %(key)s: successes (%(successes)s) must be between 0 and the "
+                    "number sent (%(sent)s).",
+                    key=variant.get("key"),
+                    successes=successes,
+                    sent=sent,
+                )
+            )
+        return {
+            "key": variant.get("key"),
+            "sent": sent,
+            "successes": successes,
+            "rate": successes / sent if sent else 0.0,
+        }
+
+
+def two_proportion_z_test(successes_a, sent_a, successes_b, sent_b):
+    """Pooled two-proportion z-test: (z, two-sided p-value); (0.0, 1.0) when undefined."""
+    if not sent_a or not sent_b:
+        return 0.0, 1.0
+    pooled = (successes_a + successes_b) / (sent_a + sent_b)
+    variance = pooled * (1 - pooled) * (1 / sent_a + 1 / sent_b)
+    if variance <= 0:
+        return 0.0, 1.0
+    z = (successes_a / sent_a - successes_b / sent_b) / math.sqrt(variance)
+    return z, math.erfc(abs(z) / math.sqrt(2))
+
+
+def chi_square_statistic(rows):
+    """Chi-square statistic of the 2 x k table successes/failures per variant, with its
+    degrees of freedom (0 when the table is degenerate)."""
+    total_sent = sum(row["sent"] for row in rows)
+    total_successes = sum(row["successes"] for row in rows)
+    if not total_sent or total_successes in (0, total_sent):
+        return 0.0, 0
+    chi2 = 0.0
+    for row in rows:
+        if not row["sent"]:
+            continue
+        for observed, total in (
+            (row["successes"], total_successes),
+            (row["sent"] - row["successes"], total_sent - total_successes),
+        ):
+            expected = row["sent"] * total / total_sent
+            chi2 += (observed - expected) ** 2 / expected
+    return chi2, sum(1 for row in rows if row["sent"]) - 1
+
+
+def chi_square_sf(x, dof):
+    """P(X >= x) for a chi-square distribution with `dof` degrees of freedom."""
+    if x <= 0:
+        return 1.0
+    return _regularized_gamma_q(dof / 2.0, x / 2.0)
+
+
+def _regularized_gamma_q(a, x):
+    """Upper regularized incomplete gamma Q(a, x) (series / continued fraction)."""
+    log_prefix = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = a
+        for _i in range(500):
+            n += 1
+            term *= x / n
+            total += term
+            if abs(term) < abs(total) * 1e-15:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_prefix))
+    tiny = 1e-300
+    b = x + 1 - a
+    c = 1 / tiny
+    d = 1 / b
+    h = d
+    for i in range(1, 500):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-15:
+            break
+    return min(1.0, math.exp(log_prefix) * h)

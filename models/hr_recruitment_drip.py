@@ -1,0 +1,315 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+WEEKDAY_FIELDS = (
+    "send_monday",
+    "send_tuesday",
+    "send_wednesday",
+    "send_thursday",
+    "send_friday",
+    "send_saturday",
+    "send_sunday",
+)
+# the figures shown per drip, step, variant and recruiter (see _get_drip_statistics)
+STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced")
+
+
+class HrRecruitmentDrip(models.Model):
+    _name = "hr.recruitment.drip"
+    _description = "Drip Sequence"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+        help="The sender of the emails and the assignee of the manual tasks; replies reach the "
+        "candidate's chatter.",
+    )
+    job_ids = fields.Many2many(
+        "hr.job",
+        string="Target Jobs",
+        help="The job the messages talk about (the first one) and the jobs whose applications "
+        "count as conversions.",
+    )
+    talent_pool_ids = fields.Many2many(
+        "hr.talent.pool",
+        string="Target Talent Pools",
+        help="The talents of these pools are proposed when enrolling from the drip form.",
+    )
+    step_ids = fields.One2many("hr.recruitment.drip.step", "drip_id", string="Steps", copy=True)
+    enrollment_ids = fields.One2many("hr.recruitment.drip.enrollment", "drip_id")
+    allow_overlap = fields.Boolean(
+        help="Enroll candidates even when they are already running in another drip.",
+    )
+    # sending window, in the candidate's timezone (else the owner's, else the company's)
+    send_monday = fields.Boolean(string="Monday", default=True)
+    send_tuesday = fields.Boolean(string="Tuesday", default=True)
+    send_wednesday = fields.Boolean(string="Wednesday", default=True)
+    send_thursday = fields.Boolean(string="Thursday", default=True)
+    send_friday = fields.Boolean(string="Friday", default=True)
+    send_saturday = fields.Boolean(string="Saturday")
+    send_sunday = fields.Boolean(string="Sunday")
+    send_hour_from = fields.Float(
+        string="Send From", default=lambda self: self.env.company.outreach_window_start
+    )
+    send_hour_to = fields.Float(
+        string="Send Until", default=lambda self: self.env.company.outreach_window_end
+    )
+    skip_public_holidays = fields.Boolean(
+        default=True,
+        help="Send nothing on the public holidays of the company's working calendar.",
+    )
+    # stop rules (an opt-out always stops)
+    stop_on_reply = fields.Boolean(default=True, help="Stop when the candidate replies.")
+    stop_on_apply = fields.Boolean(
+        string="Stop on Application",
+        default=True,
+        help="Stop when the candidate applies or is added to a job pipeline.",
+    )
+    stop_on_bounce = fields.Boolean(default=True, help="Stop when an email bounces.")
+    open_wait_days = fields.Integer(
+        string="Wait for Open (days)",
+        default=7,
+        help="A step with the condition 'opened' or 'clicked' waits up to this many days after "
+        "it is due for the previous email to be opened (clicked).",
+    )
+    open_timeout_action = fields.Selection(
+        [("skip", "Skip the step, go on"), ("end", "End the sequence")],
+        string="If Never Opened",
+        default="skip",
+        required=True,
+    )
+    enrollment_count = fields.Integer(compute="_compute_statistics")
+    running_count = fields.Integer(compute="_compute_statistics")
+    error_count = fields.Integer(compute="_compute_statistics")
+    converted_count = fields.Integer(compute="_compute_statistics")
+    opted_out_count = fields.Integer(compute="_compute_statistics")
+    sent_count = fields.Integer(compute="_compute_statistics")
+    opened_count = fields.Integer(compute="_compute_statistics")
+    clicked_count = fields.Integer(compute="_compute_statistics")
+    replied_count = fields.Integer(compute="_compute_statistics")
+    bounced_count = fields.Integer(compute="_compute_statistics")
+    opened_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
+    clicked_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
+    replied_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
+    converted_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
+
+    _send_hours_check = models.Constraint(
+        "CHECK(send_hour_from >= 0 AND send_hour_to <= 24 AND send_hour_from < send_hour_to)",
+        "The sending window must start before it ends, between 0:00 and 24:00.",
+    )
+    _open_wait_days_check = models.Constraint(
+        "CHECK(open_wait_days >= 0)", "The days to wait for an open cannot be negative."
+    )
+
+    @api.depends("enrollment_ids.state", "step_ids")
+    def _compute_statistics(self):
+        drips = self.filtered("id")
+        (self - drips).update(dict.fromkeys(self._statistic_fields(), 0))
+        if not drips:
+            return
+        Enrollment = self.env["hr.recruitment.drip.enrollment"].sudo()
+        counts = {}
+        for drip, state, stop_reason, count in Enrollment._read_group(
+            [("drip_id", "in", drips.ids)], ["drip_id", "state", "stop_reason"], ["__count"]
+        ):
+            values = counts.setdefault(drip.id, {})
+            values["enrolled"] = values.get("enrolled", 0) + count
+            if state in ("running", "paused"):
+                values["running"] = values.get("running", 0) + count
+            if stop_reason:
+                values[stop_reason] = values.get(stop_reason, 0) + count
+        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
+            [("drip_id", "in", drips.ids)], "drip_id"
+        )
+        for drip in drips:
+            values = counts.get(drip.id, {})
+            figures = stats.get(drip.id, {})
+            enrolled = values.get("enrolled", 0)
+            converted = values.get("applied", 0)
+            drip.update(
+                {
+                    "enrollment_count": enrolled,
+                    "running_count": values.get("running", 0),
+                    "error_count": values.get("error", 0),
+                    "converted_count": converted,
+                    "opted_out_count": values.get("opted_out", 0),
+                    **{f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS},
+                    "opened_rate": figures.get("opened_rate", 0.0),
+                    "clicked_rate": figures.get("clicked_rate", 0.0),
+                    "replied_rate": figures.get("replied_rate", 0.0),
+                    "converted_rate": 100.0 * converted / enrolled if enrolled else 0.0,
+                }
+            )
+
+    @api.model
+    def _statistic_fields(self):
+        return [
+            fname for fname, field in self._fields.items() if field.compute == "_compute_statistics"
+        ]
+
+    @api.constrains(*WEEKDAY_FIELDS)
+    def _check_send_days(self):
+        for drip in self:
+            if not any(drip[fname] for fname in WEEKDAY_FIELDS):
+                raise ValidationError(
+                    self.env._(
+                        "Drip '%(name)s' has no sending day: tick at least one weekday.",
+                        name=drip.name,
+                    )
+                )
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for drip, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("name", self.env._("%(name)s (copy)", name=drip.name))
+        return vals_list
+
+    def action_open_enroll_wizard(self):
+        self.ensure_one()
+        talents = self.talent_pool_ids.talent_ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add to drip sequence"),
+            "res_model": "hr.recruitment.drip.enroll",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_drip_id": self.id,
+                "default_applicant_ids": talents.ids,
+            },
+        }
+
+    def action_view_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_drip_enrollment_action"
+        )
+        action["domain"] = [("drip_id", "=", self.id)]
+        action["context"] = {"default_drip_id": self.id, "search_default_group_state": 1}
+        return action
+
+    def action_view_touchpoints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_touchpoint_action"
+        )
+        action["domain"] = [("drip_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def enroll(self, applicants):
+        """Enroll candidates (talents, or the talents behind applications) in this drip.
+
+        :return: {"enrollments": created enrollments,
+                  "skipped": {applicant id: (reason code, sentence)}}; never skips silently
+        """
+        self.ensure_one()
+        self.check_access("read")
+        self.env["hr.recruitment.drip.enrollment"].check_access("create")
+        applicants.check_access("read")
+        drip = self.sudo()
+        if not drip.active:
+            raise UserError(
+                self.env._("Drip '%(name)s' is archived: restore it to enroll.", name=drip.name)
+            )
+        if not drip.step_ids:
+            raise UserError(
+                self.env._(
+                    "Drip '%(name)s' has no step yet: add at least one step before enrolling.",
+                    name=drip.name,
+                )
+            )
+        drip.step_ids._check_ready()
+        skipped = {}
+        talents = self.env["hr.applicant"]
+        for applicant in applicants.sudo():
+            talent = applicant._get_talent()
+            if talent in talents:
+                continue
+            talents |= talent
+        eligible = talents.filtered(lambda t: t.active)
+        for talent in talents - eligible:
+            skipped[talent.id] = ("archived", self.env._("Archived candidate"))
+        other_company = eligible.filtered(
+            lambda t: t.company_id and t.company_id != drip.company_id
+        )
+        for talent in other_company:
+            skipped[talent.id] = (
+                "other_company",
+                self.env._(
+                    "Belongs to another company (%(company)s)", company=talent.company_id.name
+                ),
+            )
+        eligible -= other_company
+        eligible = drip._filter_already_enrolled(eligible, skipped)
+        for channel in drip._get_automated_channels():
+            decisions = self.env["hr.recruitment.contact.policy"]._check(eligible, channel)
+            for talent in eligible:
+                decision = decisions[talent.id]
+                # a snoozed candidate asked to be left alone; any other hold (caps, sending
+                # window, quiet days, out of office) only delays the first step at send time
+                if decision.state == "refused" or decision.reason == "snoozed":
+                    skipped[talent.id] = (decision.reason, decision.message)
+            eligible = eligible.filtered(lambda t: t.id not in skipped)
+        first_step = drip.step_ids[:1]
+        now = fields.Datetime.now()
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "drip_id": drip.id,
+                        "applicant_id": talent.id,
+                        "step_id": first_step.id,
+                        "next_run_at": first_step._get_due_date(now, talent),
+                    }
+                    for talent in eligible
+                ]
+            )
+        )
+        if enrollments:
+            self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger(
+                min(enrollments.mapped("next_run_at"))
+            )
+        return {"enrollments": enrollments.sudo(False), "skipped": skipped}
+
+    def _filter_already_enrolled(self, talents, skipped):
+        """Drop the talents already running in this drip, or in any drip unless overlap."""
+        self.ensure_one()
+        domain = [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))]
+        if self.allow_overlap:
+            domain.append(("drip_id", "=", self.id))
+        running = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search_fetch(domain, ["applicant_id", "drip_id"])
+        )
+        for enrollment in running:
+            skipped[enrollment.applicant_id.id] = (
+                "already_enrolled",
+                self.env._("Already in running drip '%(drip)s'", drip=enrollment.drip_id.name),
+            )
+        return talents.filtered(lambda t: t.id not in skipped)
+
+    def _get_automated_channels(self):
+        """Channels a candidate must be reachable on to be enrolled (email, sms)."""
+        self.ensure_one()
+        channels = self.step_ids.mapped("channel")
+        return [channel for channel in ("email", "sms") if channel in channels]
+
+    def _get_window_weekdays(self):
+        self.ensure_one()
+        return {day for day, fname in enumerate(WEEKDAY_FIELDS) if self[fname]}

@@ -1,0 +1,704 @@
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+STOP_REASONS = [
+    ("replied", "Replied"),
+    ("applied", "Applied"),
+    ("opted_out", "Opted out"),
+    ("bounced", "Bounced"),
+    ("unresponsive", "Unresponsive"),
+    ("manual", "Stopped by hand"),
+    ("do_not_contact", "Do not contact"),
+    ("error", "Error"),
+]
+# contact-policy refusals → stop reason (anything else is an error: no email, no phone, ...)
+POLICY_STOP_REASONS = {"opted_out": "opted_out", "do_not_contact": "do_not_contact"}
+# the contact-policy channel asked for each step channel (a generic task is a manual contact)
+POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
+DRIP_BATCH_SIZE = 200
+
+
+class HrRecruitmentDripEnrollment(models.Model):
+    _name = "hr.recruitment.drip.enrollment"
+    _description = "Drip Sequence Enrollment"
+    _order = "id desc"
+    _rec_names_search = ["applicant_id", "drip_id"]
+
+    applicant_id = fields.Many2one(
+        "hr.applicant", string="Candidate", required=True, ondelete="cascade", index=True
+    )
+    partner_name = fields.Char(related="applicant_id.partner_name", string="Candidate Name")
+    drip_id = fields.Many2one("hr.recruitment.drip", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="drip_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(related="drip_id.user_id", string="Owner", store=True, index=True)
+    state = fields.Selection(
+        [("running", "Running"), ("paused", "Paused"), ("done", "Done"), ("stopped", "Stopped")],
+        required=True,
+        default="running",
+        index=True,
+    )
+    stop_reason = fields.Selection(STOP_REASONS, index="btree_not_null")
+    step_id = fields.Many2one(
+        "hr.recruitment.drip.step",
+        string="Current Step",
+        ondelete="set null",
+        help="The step to run next (or the manual step waiting to be done).",
+    )
+    next_run_at = fields.Datetime(string="Next Run", index=True)
+    last_error = fields.Text(readonly=True)
+    status_note = fields.Char(
+        string="Status",
+        readonly=True,
+        help="Why the step waits: sending window, contact policy postponement, open condition.",
+    )
+    wait_deadline = fields.Datetime(
+        readonly=True, help="Until when an 'opened' / 'clicked' condition waits."
+    )
+    last_email_trace_id = fields.Many2one("mailing.trace", ondelete="set null", readonly=True)
+    activity_id = fields.Many2one(
+        "mail.activity", string="Pending Task", ondelete="set null", readonly=True
+    )
+    date_end = fields.Datetime(string="Ended On", readonly=True)
+    touchpoint_ids = fields.One2many("hr.recruitment.touchpoint", "enrollment_id")
+    touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
+
+    _one_running_per_drip = models.UniqueIndex(
+        "(applicant_id, drip_id) WHERE state IN ('running', 'paused')",
+        "This candidate is already running in this drip.",
+    )
+    _due_idx = models.Index("(next_run_at, id) WHERE state = 'running'")
+
+    def _compute_touchpoint_count(self):
+        counts = dict(
+            self.env["hr.recruitment.touchpoint"]._read_group(
+                [("enrollment_id", "in", self.ids)], ["enrollment_id"], ["__count"]
+            )
+        )
+        for enrollment in self:
+            enrollment.touchpoint_count = counts.get(enrollment, 0)
+
+    @api.depends("applicant_id", "drip_id")
+    def _compute_display_name(self):
+        for enrollment in self:
+            enrollment.display_name = " · ".join(
+                filter(None, (enrollment.drip_id.name, enrollment.applicant_id.partner_name))
+            )
+
+    # ------------------------------------------------------------
+    # Manual actions
+    # ------------------------------------------------------------
+
+    def action_pause(self):
+        self._check_state(("running",), self.env._("Only running enrollments can be paused."))
+        self.write({"state": "paused", "status_note": self.env._("Paused by hand")})
+
+    def action_resume(self):
+        """Resume a paused enrollment, or retry one stopped on an error (after fixing it)."""
+        for enrollment in self:
+            if not (
+                enrollment.state == "paused"
+                or (enrollment.state == "stopped" and enrollment.stop_reason == "error")
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(name)s cannot be resumed: only paused enrollments and enrollments "
+                        "stopped on an error can.",
+                        name=enrollment.display_name,
+                    )
+                )
+        self._check_no_other_running()
+        now = fields.Datetime.now()
+        for enrollment in self:
+            values = {
+                "state": "running",
+                "stop_reason": False,
+                "last_error": False,
+                "status_note": False,
+                "date_end": False,
+            }
+            if not enrollment.activity_id:
+                values["next_run_at"] = max(enrollment.next_run_at or now, now)
+            enrollment.write(values)
+        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+
+    def action_stop(self):
+        self._check_state(
+            ("running", "paused"), self.env._("Only running or paused enrollments can be stopped.")
+        )
+        self._stop("manual")
+
+    def action_skip_step(self):
+        """Skip the current step: the next one is scheduled from now."""
+        self._check_state(
+            ("running", "paused"), self.env._("Only running or paused enrollments skip steps.")
+        )
+        for enrollment in self:
+            step = enrollment.step_id
+            enrollment._drop_activity()
+            enrollment.status_note = self.env._("Step '%(step)s' skipped by hand", step=step.name)
+            enrollment._advance(step, fields.Datetime.now())
+
+    def _check_state(self, states, message):
+        if any(enrollment.state not in states for enrollment in self):
+            raise UserError(message)
+
+    def _check_no_other_running(self):
+        for enrollment in self:
+            domain = [
+                ("id", "!=", enrollment.id),
+                ("applicant_id", "=", enrollment.applicant_id.id),
+                ("state", "in", ("running", "paused")),
+            ]
+            if enrollment.drip_id.allow_overlap:
+                domain.append(("drip_id", "=", enrollment.drip_id.id))
+            if self.search_count(domain, limit=1):
+                raise UserError(
+                    self.env._(
+                        "%(name)s is already running in another drip; stop that one first.",
+                        name=enrollment.applicant_id.partner_name,
+                    )
+                )
+
+    def action_view_touchpoints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_touchpoint_action"
+        )
+        action["domain"] = [("enrollment_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------
+    # State transitions
+    # ------------------------------------------------------------
+
+    def _stop(self, reason, error=False):
+        """Stop these enrollments for `reason` (see STOP_REASONS); idempotent."""
+        active = self.filtered(lambda e: e.state in ("running", "paused"))
+        if not active:
+            return
+        active._drop_activity()
+        active.write(
+            {
+                "state": "stopped",
+                "stop_reason": reason,
+                "next_run_at": False,
+                "last_error": error or False,
+                "date_end": fields.Datetime.now(),
+                "wait_deadline": False,
+            }
+        )
+
+    def _drop_activity(self):
+        """Cancel the pending manual task (without it counting as done or skipped)."""
+        activities = self.activity_id
+        if activities:
+            self.activity_id = False
+            activities.sudo().with_context(drip_activity_dropped=True).unlink()
+
+    def _finish(self, reason_note=False):
+        self.write(
+            {
+                "state": "done",
+                "next_run_at": False,
+                "date_end": fields.Datetime.now(),
+                "wait_deadline": False,
+                "status_note": reason_note or False,
+            }
+        )
+
+    def _advance(self, step, now):
+        """`step` is over for these enrollments: schedule the next step or finish."""
+        next_step = step._get_next_step() if step else self.env["hr.recruitment.drip.step"]
+        if not next_step:
+            self.write({"step_id": False, "activity_id": False})
+            self._finish()
+            return
+        for _company, enrollments in self.grouped(lambda e: e.applicant_id.company_id).items():
+            enrollments.write(
+                {
+                    "step_id": next_step.id,
+                    "next_run_at": next_step._get_due_date(now, enrollments.applicant_id[:1]),
+                    "activity_id": False,
+                    "wait_deadline": False,
+                }
+            )
+
+    def _postpone(self, until, note):
+        self.write({"next_run_at": until, "status_note": note})
+
+    # ------------------------------------------------------------
+    # Processing due steps
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_due_domain(self):
+        return [("state", "=", "running"), ("next_run_at", "<=", fields.Datetime.now())]
+
+    @api.model
+    def _cron_process_due_steps(self, batch_size=DRIP_BATCH_SIZE):
+        """Run the due steps in batches; rows locked by another worker are skipped (it runs
+        them), each batch commits with its sends, so a crash loses or repeats nothing."""
+        cron = self.env["ir.cron"]
+        domain = self._get_due_domain()
+        cron._commit_progress(remaining=self.search_count(domain))
+        seen = []  # locked by another worker, or already handled in this run
+        while True:
+            batch = self.search(
+                domain + [("id", "not in", seen)], limit=batch_size, order="next_run_at, id"
+            )
+            if not batch:
+                break
+            seen += batch.ids
+            locked = batch.try_lock_for_update()
+            # read again after locking: another worker may have moved them meanwhile
+            locked.invalidate_recordset()
+            locked.filtered_domain(domain)._process_due()
+            if not cron._commit_progress(len(locked)):
+                break
+
+    def _process_due(self):
+        """Run the current step of these (locked, due) enrollments: one send per step/variant."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        self.fetch(["applicant_id", "drip_id", "step_id", "last_email_trace_id", "next_run_at"])
+        self.applicant_id.fetch(["company_id", "partner_id", "email_normalized"])
+        orphans = self.filtered(lambda e: not e.step_id)
+        orphans._stop("error", self.env._("The step to run was deleted from the drip."))
+        holidays = {}
+        sent_email = False
+        for step, enrollments in (self - orphans).grouped("step_id").items():
+            enrollments = enrollments._apply_condition(step, now)
+            if step.channel in AUTOMATED_CHANNELS:
+                enrollments = enrollments._apply_window(step.drip_id, now, holidays)
+            enrollments = enrollments._apply_contact_policy(step, now)
+            if not enrollments:
+                continue
+            variants = step.variant_ids
+            if not variants:
+                enrollments._stop(
+                    "error",
+                    self.env._("Step '%(step)s' has no message to send.", step=step.name),
+                )
+                continue
+            picked = self.env["hr.recruitment.drip.step.variant"]._pick_for(enrollments, variants)
+            for variant, subset in picked.items():
+                if subset:
+                    subset._execute_isolated(step, variant, now)
+                    sent_email |= step.channel == "email"
+        if sent_email:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _apply_condition(self, step, now):
+        """Branch on the previous email's tracking; return the enrollments that go on."""
+        if step.condition == "always":
+            return self
+        go = self.browse()
+        skip = self.browse()
+        end = self.browse()
+        waits = defaultdict(lambda: self.browse())
+        drip = step.drip_id
+        for enrollment in self:
+            trace = enrollment.last_email_trace_id
+            opened = bool(
+                trace
+                and (
+                    trace.trace_status in ("open", "reply")
+                    or trace.open_datetime
+                    or trace.links_click_datetime
+                )
+            )
+            clicked = bool(trace and trace.links_click_datetime)
+            if step.condition in ("not_opened", "not_clicked"):
+                hit = not (opened if step.condition == "not_opened" else clicked)
+                if hit:
+                    go |= enrollment
+                else:
+                    skip |= enrollment
+                continue
+            if opened if step.condition == "opened" else clicked:
+                go |= enrollment
+                continue
+            deadline = enrollment.wait_deadline or (
+                (enrollment.next_run_at or now) + timedelta(days=drip.open_wait_days)
+            )
+            if now >= deadline:
+                if drip.open_timeout_action == "end":
+                    end |= enrollment
+                else:
+                    skip |= enrollment
+            else:
+                waits[deadline] |= enrollment
+        for deadline, enrollments in waits.items():
+            enrollments.write(
+                {
+                    "wait_deadline": deadline,
+                    "next_run_at": deadline,
+                    "status_note": self.env._(
+                        "Waiting for the previous email to be %(what)s",
+                        what=self.env._("opened")
+                        if step.condition == "opened"
+                        else self.env._("clicked"),
+                    ),
+                }
+            )
+        if skip:
+            skip.write(
+                {
+                    "status_note": self.env._(
+                        "Step '%(step)s' skipped: its condition was not met", step=step.name
+                    )
+                }
+            )
+            skip._advance(step, now)
+        end._finish(self.env._("Ended: the previous email was never opened"))
+        return go
+
+    def _apply_window(self, drip, now, holidays):
+        """Postpone the enrollments outside the drip's sending window; return the others."""
+        inside = self.browse()
+        weekdays = drip._get_window_weekdays()
+        owner_tz = drip.user_id.tz
+        later = defaultdict(lambda: self.browse())
+        for enrollment in self:
+            company = enrollment.applicant_id.company_id or drip.company_id
+            tz_name = (
+                enrollment.applicant_id.partner_id.tz
+                or owner_tz
+                or company.partner_id.tz
+                or company.resource_calendar_id.tz
+                or "UTC"
+            )
+            if drip.skip_public_holidays:
+                if company.id not in holidays:
+                    holidays[company.id] = self._get_holiday_dates(
+                        company, now.date() - timedelta(days=1), now.date() + timedelta(days=30)
+                    )
+                company_holidays = holidays[company.id]
+            else:
+                company_holidays = set()
+            start = self._next_window_start(
+                now, pytz.timezone(tz_name), weekdays, drip, company_holidays
+            )
+            if start <= now:
+                inside |= enrollment
+            else:
+                later[start] |= enrollment
+        for start, enrollments in later.items():
+            enrollments._postpone(
+                start,
+                self.env._(
+                    "Outside the sending window: next send at %(date)s (UTC)",
+                    date=fields.Datetime.to_string(start),
+                ),
+            )
+        return inside
+
+    @api.model
+    def _next_window_start(self, now, tz, weekdays, drip, holidays):
+        """First moment >= now (naive UTC) inside the window, in timezone `tz`."""
+        local_now = pytz.utc.localize(now).astimezone(tz)
+        for offset in range(15):
+            day = local_now.date() + timedelta(days=offset)
+            if day.weekday() not in weekdays or day in holidays:
+                continue
+            midnight = datetime.combine(day, time())
+            start = tz.localize(midnight + timedelta(hours=drip.send_hour_from))
+            end = tz.localize(midnight + timedelta(hours=drip.send_hour_to))
+            if local_now >= end:
+                continue
+            if local_now >= start:
+                return now
+            return start.astimezone(pytz.utc).replace(tzinfo=None)
+        return now
+
+    @api.model
+    def _get_holiday_dates(self, company, date_from, date_to):
+        """Dates of the company's public holidays (global leaves of its working calendar)."""
+        calendar = company.resource_calendar_id
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("resource_id", "=", False),
+                    ("calendar_id", "in", [calendar.id, False]),
+                    ("company_id", "in", [company.id, False]),
+                    ("date_from", "<=", datetime.combine(date_to, time.max)),
+                    ("date_to", ">=", datetime.combine(date_from, time.min)),
+                ],
+                ["date_from", "date_to"],
+            )
+        )
+        tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
+        dates = set()
+        for leave in leaves:
+            day = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            while day <= last:
+                dates.add(day)
+                day += timedelta(days=1)
+        return dates
+
+    def _apply_contact_policy(self, step, now):
+        """Ask the contact policy; stop the refused, postpone the postponed, return the rest."""
+        channel = POLICY_CHANNELS.get(step.channel, "phone")
+        automated = step.channel in AUTOMATED_CHANNELS
+        # the drip's own sending window (checked before) replaces the company's
+        decisions = (
+            self.env["hr.recruitment.contact.policy"]
+            .with_context(outreach_own_window=True)
+            ._check(self.applicant_id, channel, at=now, automated=automated)
+        )
+        allowed = self.browse()
+        for enrollment in self:
+            decision = decisions[enrollment.applicant_id.id]
+            if decision.state == "allowed":
+                allowed |= enrollment
+            elif decision.state == "postponed":
+                enrollment._postpone(decision.until or now + timedelta(hours=1), decision.message)
+            else:
+                reason = POLICY_STOP_REASONS.get(decision.reason, "error")
+                enrollment._stop(reason, decision.message if reason == "error" else False)
+                enrollment.status_note = decision.message
+        return allowed
+
+    def _execute_isolated(self, step, variant, now):
+        """Execute in a savepoint; on failure retry one by one so one bad candidate stops
+        alone (state stopped, reason error, last_error) and the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                self._execute_step(step, variant, now)
+        except Exception as error:
+            if len(self) > 1:
+                for enrollment in self:
+                    enrollment._execute_isolated(step, variant, now)
+                return
+            _logger.info("Drip step %s failed for enrollment %s: %s", step.id, self.id, error)
+            self._stop("error", self._format_error(step, error))
+
+    def _format_error(self, step, error):
+        message = str(error.args[0] if getattr(error, "args", None) else error)
+        return self.env._(
+            "Step '%(step)s' failed: %(error)s", step=step.name, error=message.strip()
+        )
+
+    def _execute_step(self, step, variant, now):
+        executor = {"email": self._send_email, "sms": self._send_sms}.get(
+            step.channel, self._schedule_task
+        )
+        executor(step, variant, now)
+
+    def _touchpoint_values(self, step, variant, **values):
+        kind = "outreach" if step == step.drip_id.step_ids[:1] else "follow_up"
+        channel = step.channel if step.channel != "task" else "other"
+        return {
+            "applicant_id": self.applicant_id.id,
+            "channel": channel,
+            "direction": "outbound",
+            "kind": kind,
+            "outcome": "sent",
+            "job_id": step.drip_id.job_ids[:1].id,
+            "user_id": step.drip_id.user_id.id,
+            "enrollment_id": self.id,
+            "step_id": step.id,
+            "variant_id": variant.id,
+            **values,
+        }
+
+    def _send_email(self, step, variant, now):
+        template = variant.mail_template_id
+        if not template:
+            raise UserError(
+                self.env._("the email template of variant '%(v)s' was deleted", v=variant.name)
+            )
+        variant.sudo()._ensure_mailing()
+        mailing = variant.sudo().mailing_id
+        drip = step.drip_id
+        applicants = self.applicant_id.sudo().with_context(
+            **mailing._get_mass_mailing_context(), outreach_drip_id=drip.id
+        )
+        mails = applicants.message_mail_with_source(
+            template,
+            mass_mailing_id=mailing.id,
+            auto_delete_keep_log=True,
+            force_send=False,
+            use_exclusion_list=True,
+            email_from=drip.user_id.email_formatted,
+            author_id=drip.user_id.partner_id.id,
+        )
+        mail_by_applicant = {mail.res_id: mail for mail in mails}
+        touchpoint_values = []
+        failed = self.browse()
+        for enrollment in self:
+            mail = mail_by_applicant.get(enrollment.applicant_id.id)
+            trace = mail.mailing_trace_ids[:1] if mail else False
+            if not mail or mail.state == "cancel":
+                failed |= enrollment
+                continue
+            touchpoint_values.append(
+                enrollment._touchpoint_values(
+                    step,
+                    variant,
+                    summary=mail.subject,
+                    mail_message_id=mail.mail_message_id.id,
+                    mailing_trace_id=trace.id,
+                )
+            )
+            enrollment.last_email_trace_id = trace
+        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
+        for enrollment in failed:
+            mail = mail_by_applicant.get(enrollment.applicant_id.id)
+            enrollment._stop(
+                "error",
+                self.env._(
+                    "Step '%(step)s': the email could not be queued (%(why)s).",
+                    step=step.name,
+                    why=(mail and (mail.failure_type or mail.failure_reason)) or "no mail",
+                ),
+            )
+        (self - failed)._advance(step, now)
+
+    def _send_sms(self, step, variant, now):
+        template = variant.sms_template_id
+        if not template:
+            raise UserError(
+                self.env._("the SMS template of variant '%(v)s' was deleted", v=variant.name)
+            )
+        applicants = self.applicant_id.sudo().with_context(outreach_drip_id=step.drip_id.id)
+        sms_all = applicants._message_sms_schedule_mass(template=template, mass_keep_log=True)
+        sms_by_applicant = {
+            sms.mail_message_id.res_id: sms for sms in sms_all if sms.mail_message_id
+        }
+        touchpoint_values = []
+        failed = self.browse()
+        for enrollment in self:
+            sms = sms_by_applicant.get(enrollment.applicant_id.id)
+            if not sms or sms.state not in ("outgoing", "pending", "sent"):
+                failed |= enrollment
+                continue
+            touchpoint_values.append(
+                enrollment._touchpoint_values(
+                    step, variant, summary=sms.body, mail_message_id=sms.mail_message_id.id
+                )
+            )
+        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
+        for enrollment in failed:
+            sms = sms_by_applicant.get(enrollment.applicant_id.id)
+            enrollment._stop(
+                "error",
+                self.env._(
+                    "Step '%(step)s': the SMS could not be queued (%(why)s).",
+                    step=step.name,
+                    why=(sms and sms.failure_type) or self.env._("no valid phone number"),
+                ),
+            )
+        (self - failed)._advance(step, now)
+
+    def _schedule_task(self, step, variant, now):
+        """Manual step: an activity for the owner with the rendered message to copy."""
+        drip = step.drip_id
+        applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
+        bodies = (
+            self.env["mail.render.mixin"]
+            .with_context(outreach_drip_id=drip.id)
+            ._render_template(
+                variant.body or "", "hr.applicant", applicants.ids, engine="inline_template"
+            )
+        )
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": enrollment.applicant_id.id,
+                        "activity_type_id": step.activity_type_id.id,
+                        "summary": f"{drip.name}: {step.name}",
+                        "note": Markup("<br/>").join(
+                            escape(bodies[enrollment.applicant_id.id] or "").split("\n")
+                        ),
+                        "user_id": drip.user_id.id,
+                        "date_deadline": deadline,
+                        "automated": True,
+                    }
+                    for enrollment in self
+                ]
+            )
+        )
+        for enrollment, activity in zip(self, activities, strict=True):
+            enrollment.write(
+                {
+                    "activity_id": activity.id,
+                    "next_run_at": False,
+                    "status_note": self.env._(
+                        "Waiting for %(owner)s to do: %(step)s",
+                        owner=drip.user_id.name,
+                        step=step.name,
+                    ),
+                }
+            )
+
+    def _on_activity_done(self, activities, feedback=False):
+        """The owner did the manual step: log the touchpoint and go on."""
+        now = fields.Datetime.now()
+        Variant = self.env["hr.recruitment.drip.step.variant"]
+        values = []
+        for enrollment in self:
+            activity = enrollment.activity_id
+            step = enrollment.step_id
+            # the split is stable: this gives the variant the task was rendered from
+            picked = Variant._pick_for(enrollment, step.variant_ids)
+            variant = next((v for v, e in picked.items() if e), Variant)
+            values.append(
+                enrollment._touchpoint_values(
+                    step,
+                    variant,
+                    outcome="done",
+                    summary=feedback or activity.summary,
+                    date=now,
+                )
+            )
+        self.env["hr.recruitment.touchpoint"].sudo().create(values)
+        for enrollment in self:
+            enrollment.status_note = False
+            enrollment._advance(enrollment.step_id, now)
+        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+
+    def _on_activity_cancelled(self):
+        """The owner cancelled the manual step: skip it, go on."""
+        now = fields.Datetime.now()
+        for enrollment in self:
+            step = enrollment.step_id
+            enrollment.status_note = self.env._(
+                "Step '%(step)s' cancelled by its owner", step=step.name
+            )
+            enrollment._advance(step, now)
+
+    def _wake_for_tracking(self, traces):
+        """An open or click arrived: enrollments waiting on it run at once."""
+        waiting = self.search(
+            [
+                ("state", "=", "running"),
+                ("wait_deadline", "!=", False),
+                ("last_email_trace_id", "in", traces.ids),
+            ]
+        )
+        if waiting:
+            waiting.write({"next_run_at": fields.Datetime.now()})
+            self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()

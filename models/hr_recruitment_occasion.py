@@ -1,0 +1,278 @@
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools import html2plaintext
+
+_logger = logging.getLogger(__name__)
+
+
+class HrRecruitmentOccasion(models.Model):
+    _name = "hr.recruitment.occasion"
+    _description = "Candidate Occasion"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        required=True,
+        ondelete="cascade",
+        domain=[
+            ("model", "=", "hr.applicant"),
+            ("ttype", "in", ("date", "datetime")),
+            ("store", "=", True),
+        ],
+        help="Date of the candidate whose yearly anniversary is the occasion, e.g. "
+        "'In Role Since'.",
+    )
+    template_id = fields.Many2one(
+        "mail.template",
+        string="Message Template",
+        required=True,
+        ondelete="restrict",
+        domain=[("model", "=", "hr.applicant")],
+        help="The congratulation, rendered for the candidate: emailed, or put in the recruiter's "
+        "activity ready to paste.",
+    )
+    min_years = fields.Integer(
+        string="From Year",
+        default=1,
+        help="First anniversary to celebrate: 1 skips the date itself.",
+    )
+    touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
+
+    def _compute_touchpoint_count(self):
+        counts = dict(
+            self.env["hr.recruitment.touchpoint"]._read_group(
+                [("occasion_id", "in", self.ids)], ["occasion_id"], ["__count"]
+            )
+        )
+        for occasion in self:
+            occasion.touchpoint_count = counts.get(occasion, 0)
+
+    @api.constrains("date_field_id", "template_id", "min_years")
+    def _check_configuration(self):
+        for occasion in self:
+            field = occasion.date_field_id
+            if field.model != "hr.applicant" or field.ttype not in ("date", "datetime"):
+                raise ValidationError(
+                    self.env._(
+                        "Occasion '%(name)s': choose a date field of the candidate "
+                        "(e.g. 'In Role Since'); '%(field)s' is not one.",
+                        name=occasion.name,
+                        field=field.field_description,
+                    )
+                )
+            if occasion.template_id.model != "hr.applicant":
+                raise ValidationError(
+                    self.env._(
+                        "Occasion '%(name)s': the template must be a template for applicants "
+                        "(model 'hr.applicant').",
+                        name=occasion.name,
+                    )
+                )
+            if occasion.min_years < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Occasion '%(name)s': 'From Year' cannot be negative; use 0 or more.",
+                        name=occasion.name,
+                    )
+                )
+
+    def _get_due_domain(self, today):
+        """Passive talents whose date falls on `today` (29 February on 28 February in other
+        years) at least `min_years` ago, not yet congratulated for this occasion this year."""
+        self.ensure_one()
+        fname = self.date_field_id.name
+        days = [(today.month, today.day)]
+        if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
+            days.append((2, 29))
+        same_day = Domain.OR(
+            Domain(f"{fname}.month_number", "=", month) & Domain(f"{fname}.day_of_month", "=", day)
+            for month, day in days
+        )
+        latest = today - relativedelta(years=self.min_years)
+        return (
+            Domain("is_passive_candidate", "=", True)
+            & Domain("talent_pool_ids", "!=", False)
+            & Domain(fname, "!=", False)
+            & Domain(fname, "<", fields.Date.to_string(latest + relativedelta(days=1)))
+            & same_day
+            & Domain(
+                "touchpoint_ids",
+                "not any",
+                [("occasion_id", "=", self.id), ("occasion_year", "=", today.year)],
+            )
+        )
+
+    def _prepare_messages(self, talents, today):
+        """Congratulate `talents` on this occasion: an email when the company sends them
+        automatically and the candidate prefers email, otherwise an activity for the recruiter
+        with the message ready to send. The contact policy decides first.
+        :return: the touchpoints created"""
+        self.ensure_one()
+        Policy = self.env["hr.recruitment.contact.policy"]
+        talents = talents.sudo()
+        by_email = talents.filtered(
+            lambda t: (
+                (t.preferred_channel or "email") == "email"
+                and (t.company_id or self.env.company).passive_occasion_auto_email
+            )
+        )
+        # an automatic email goes through every rule; postponed only by the sending window it
+        # is queued for the window's opening (a congratulation days late is none)
+        email_at = {}
+        decisions = Policy._check(by_email, "email", automated=True)
+        for talent in by_email:
+            decision = decisions[talent.id]
+            if decision.state == "allowed":
+                email_at[talent] = False
+            elif decision.reason == "window" and decision.until.date() <= today + timedelta(days=1):
+                email_at[talent] = decision.until
+            else:
+                self._log_skip(talent, decision)
+        # an activity is the recruiter's own message: sent when and how they choose
+        allowed = self.env["hr.applicant"]
+        for channel in set((talents - by_email).mapped(lambda t: t.preferred_channel or "email")):
+            group = (talents - by_email).filtered(
+                lambda t, c=channel: (t.preferred_channel or "email") == c
+            )
+            decisions = Policy._check(group, channel, automated=False)
+            for talent in group:
+                if decisions[talent.id].state == "allowed":
+                    allowed |= talent
+                else:
+                    self._log_skip(talent, decisions[talent.id])
+        touchpoints = self.env["hr.recruitment.touchpoint"]
+        for scheduled_at in set(email_at.values()):
+            group = self.env["hr.applicant"].union(
+                *(t for t, at in email_at.items() if at == scheduled_at)
+            )
+            touchpoints |= self._send_emails(group, today, scheduled_at)
+        touchpoints |= self._schedule_activities(allowed, today)
+        return touchpoints
+
+    def _log_skip(self, talent, decision):
+        _logger.info(
+            "Occasion %s for applicant %s skipped: %s", self.name, talent.id, decision.message
+        )
+
+    def _send_emails(self, talents, today, scheduled_at=False):
+        if not talents:
+            return self.env["hr.recruitment.touchpoint"]
+        email_values = {"scheduled_date": scheduled_at} if scheduled_at else None
+        mails = self.template_id.sudo().send_mail_batch(talents.ids, email_values=email_values)
+        mail_by_talent = {mail.res_id: mail for mail in mails}
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return self._create_touchpoints(
+            talents,
+            today,
+            {
+                talent.id: {
+                    "channel": "email",
+                    "outcome": "sent",
+                    "automated": True,
+                    "mail_message_id": mail_by_talent[talent.id].mail_message_id.id,
+                }
+                for talent in talents
+                if talent.id in mail_by_talent
+            },
+        )
+
+    def _schedule_activities(self, talents, today):
+        if not talents:
+            return self.env["hr.recruitment.touchpoint"]
+        template = self.template_id.sudo()
+        subjects = template._render_field("subject", talents.ids, compute_lang=True)
+        bodies = template._render_field("body_html", talents.ids, compute_lang=True)
+        values = {}
+        for talent in talents:
+            channel = talent.preferred_channel or "email"
+            channel_label = dict(talent._fields["preferred_channel"].selection).get(channel)
+            text = html2plaintext(bodies[talent.id] or "")
+            note = self.env._(
+                "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
+                "<p><b>%(subject)s</b></p><pre>%(text)s</pre>",
+                occasion=self.name,
+                name=talent.partner_name or "",
+                channel=channel_label,
+                subject=subjects[talent.id] or "",
+                text=text,
+            )
+            talent.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_email"
+                if channel == "email"
+                else "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=self.env._(
+                    "Congratulate %(name)s: %(occasion)s",
+                    name=talent.partner_name,
+                    occasion=self.name,
+                ),
+                note=note,
+                user_id=(talent.user_id or talent.create_uid).id,
+            )
+            values[talent.id] = {
+                "channel": channel,
+                "outcome": "planned",
+                "summary": f"{subjects[talent.id] or ''}\n{text}".strip(),
+            }
+        return self._create_touchpoints(talents, today, values)
+
+    def _create_touchpoints(self, talents, today, values_by_talent):
+        return (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "applicant_id": talent.id,
+                        "direction": "outbound",
+                        "kind": "congratulation",
+                        "summary": self.name,
+                        "user_id": (talent.user_id or talent.create_uid).id,
+                        "occasion_id": self.id,
+                        "occasion_year": today.year,
+                        **values,
+                    }
+                    for talent in talents
+                    if (values := values_by_talent.get(talent.id)) is not None
+                ]
+            )
+        )
+
+    @api.model
+    def _cron_send_occasion_messages(self, batch_size=200):
+        """Daily: prepare today's congratulations, occasion by occasion, in batches."""
+        today = fields.Date.context_today(self)
+        Applicant = self.env["hr.applicant"].sudo()
+        cron = self.env["ir.cron"]
+        due = [
+            (occasion, Applicant.search(occasion._get_due_domain(today), order="id"))
+            for occasion in self.search([])
+        ]
+        cron._commit_progress(remaining=sum(len(talents) for _occasion, talents in due))
+        for occasion, talents in due:
+            for offset in range(0, len(talents), batch_size):
+                batch = talents[offset : offset + batch_size]
+                try:
+                    with self.env.cr.savepoint():
+                        occasion._prepare_messages(batch, today)
+                except Exception:
+                    _logger.exception(
+                        "Occasion %s: could not prepare messages for applicants %s",
+                        occasion.name,
+                        batch.ids,
+                    )
+                if not cron._commit_progress(len(batch)):
+                    return
+
+
+def _is_leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,0 +1,34 @@
+from odoo import models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _get_drip_enrollments(self):
+        if not self.ids:
+            return self.env["hr.recruitment.drip.enrollment"]
+        return (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search([("activity_id", "in", self.ids), ("state", "in", ("running", "paused"))])
+        )
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        enrollments = self._get_drip_enrollments()
+        result = super(MailActivity, self.with_context(drip_activity_dropped=True))._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
+        if enrollments:
+            enrollments._on_activity_done(self, feedback=feedback)
+        return result
+
+    def unlink(self):
+        enrollments = (
+            self.env["hr.recruitment.drip.enrollment"]
+            if self.env.context.get("drip_activity_dropped")
+            else self._get_drip_enrollments()
+        )
+        result = super().unlink()
+        if enrollments:
+            enrollments._on_activity_cancelled()
+        return result

@@ -1,0 +1,237 @@
+import re
+
+from lxml import html as lxml_html
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+
+from .hr_recruitment_reply_classifier import _normalize
+
+DEFAULT_WORD_BUDGET = 150
+# a link to one of these lets the candidate manage or stop outreach
+OPT_OUT_MARKERS = (
+    "/recruitment/preferences/",
+    "/recruitment/unsubscribe/",
+    "/unsubscribe_from_list",
+    "_get_outreach_preference_url",
+    "_get_outreach_unsubscribe_url",
+)
+# words that show the first sentence says why we write (accents stripped, lower case)
+REASON_MARKERS = (
+    # en
+    "because",
+    "why",
+    "i'm writing",
+    "i am writing",
+    "reaching out",
+    "reach out",
+    "noticed",
+    "saw your",
+    "came across",
+    "congratulat",
+    "your experience",
+    "your work",
+    "thought of you",
+    "made me think",
+    "hiring",
+    "we've added",
+    "we have added",
+    "we're growing",
+    "impressed",
+    "caught my eye",
+    "i wanted to",
+    "following",
+    # fr
+    "parce que",
+    "je vous ecris",
+    "je t'ecris",
+    "je me permets",
+    "je vous contacte",
+    "felicit",
+    "j'ai vu",
+    "j'ai remarque",
+    "votre parcours",
+    "votre experience",
+    "nous recrutons",
+    # de
+    "weil",
+    "ich schreibe",
+    "ich melde mich",
+    "gratulier",
+    "ihr profil",
+    "wir suchen",
+    # es
+    "porque",
+    "le escribo",
+    "te escribo",
+    "tu perfil",
+    "su perfil",
+    "buscamos",
+)
+GREETING = re.compile(
+    r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|bonjour|bonsoir|salut|cher|chere"
+    r"|hallo|guten tag|liebe|lieber|hola|estimad[oa])\b[^.!?\n]*?[,!:\n]\s*",
+    re.IGNORECASE,
+)
+PLACEHOLDER_ATTRIBUTES = ("t-out", "t-esc", "t-field", "t-att-href", "t-attf-href")
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    outreach_quality_warnings = fields.Html(
+        string="Outreach Quality",
+        compute="_compute_outreach_quality_warnings",
+        sanitize=True,
+        help="Brevity and quality checks of candidate outreach templates.",
+    )
+
+    @api.depends("body_html", "subject", "model")
+    def _compute_outreach_quality_warnings(self):
+        for template in self:
+            issues = (
+                template._get_outreach_quality_issues() if template.model == "hr.applicant" else []
+            )
+            template.outreach_quality_warnings = (
+                Markup("<ul>%s</ul>")
+                % Markup().join(
+                    Markup("<li><b>%s</b> %s</li>")
+                    % (
+                        self.env._("Blocking:") if severity == "blocking" else self.env._("Tip:"),
+                        message,
+                    )
+                    for severity, message in issues
+                )
+                if issues
+                else False
+            )
+
+    def _get_outreach_quality_issues(self, automated=True, res_id=None):
+        """Brevity and quality of an outreach email template, checked on its HTML rendered for
+        a sample candidate (or on its source when there is none).
+
+        :param automated: the template is sent without a recruiter (drip step, occasion): a
+            preference or unsubscribe link is then required
+        :param res_id: candidate to render for (default: a passive talent, else any applicant)
+        :return: list of (severity, message); severity 'blocking' (the drip must refuse to
+            activate the step) or 'warning'
+        """
+        self.ensure_one()
+        issues = []
+        source = self.body_html or ""
+        try:
+            source_tree = lxml_html.fragment_fromstring(source or "<div/>", create_parent="div")
+        except (ValueError, lxml_html.etree.ParserError):
+            return [("blocking", self.env._("The body is not valid HTML."))]
+        has_placeholder = "{{" in (self.subject or "") or any(
+            node.get(attribute)
+            for node in source_tree.iter()
+            if isinstance(node.tag, str)
+            for attribute in PLACEHOLDER_ATTRIBUTES
+        )
+        rendered, error = self._render_outreach_sample(res_id)
+        if error:
+            issues.append(
+                ("blocking", self.env._("The template does not render: %(error)s", error=error))
+            )
+        tree = source_tree
+        if rendered is not None:
+            tree = lxml_html.fragment_fromstring(rendered or "<div/>", create_parent="div")
+        text = " ".join(tree.text_content().split())
+        budget = self.env.company.passive_outreach_word_budget or DEFAULT_WORD_BUDGET
+        words = len(re.findall(r"\w+", text))
+        if words > budget:
+            issues.append(
+                (
+                    "warning",
+                    self.env._(
+                        "%(words)s words: passive candidates read short messages; stay under "
+                        "%(budget)s.",
+                        words=words,
+                        budget=budget,
+                    ),
+                )
+            )
+        first_sentence = re.split(r"(?<=[.!?])\s", GREETING.sub("", text, count=1), maxsplit=1)[0]
+        if text and not any(marker in _normalize(first_sentence) for marker in REASON_MARKERS):
+            issues.append(
+                (
+                    "warning",
+                    self.env._(
+                        "The first sentence should say why you write to this person "
+                        "(e.g. 'I'm writing because ...'); it reads: '%(sentence)s'",
+                        sentence=first_sentence[:120],
+                    ),
+                )
+            )
+        if not has_placeholder:
+            issues.append(
+                (
+                    "warning",
+                    self.env._(
+                        "Nothing is personalized: add at least one placeholder such as "
+                        "the candidate's name or current employer."
+                    ),
+                )
+            )
+        if any(not (img.get("alt") or "").strip() for img in tree.iter("img")):
+            issues.append(
+                ("warning", self.env._("Every image needs a text alternative (alt attribute)."))
+            )
+        # links to this database (preference page, tracked links) follow its base URL
+        own = self.get_base_url()
+        insecure = sorted(
+            {
+                href
+                for link in tree.iter("a")
+                if (href := (link.get("href") or "").strip())
+                and not href.startswith(("https://", "mailto:", "tel:", "/", "#", own))
+            }
+        )
+        if insecure:
+            issues.append(
+                (
+                    "warning",
+                    self.env._("Use https:// links only: %(links)s", links=", ".join(insecure[:5])),
+                )
+            )
+        if automated and not self._has_outreach_opt_out_link(source_tree, tree):
+            issues.append(
+                (
+                    "blocking",
+                    self.env._(
+                        "An automated email must let the candidate manage or stop outreach: add "
+                        "a link to object._get_outreach_preference_url() or "
+                        "object._get_outreach_unsubscribe_url()."
+                    ),
+                )
+            )
+        return issues
+
+    def _render_outreach_sample(self, res_id=None):
+        """(rendered body or None when there is no candidate to render for, error or '')."""
+        Applicant = self.env["hr.applicant"].sudo()
+        if not res_id:
+            res_id = (
+                Applicant.search([("is_passive_candidate", "=", True)], limit=1, order="id")
+                or Applicant.search([], limit=1, order="id")
+            ).id
+        if not res_id:
+            return None, ""
+        try:
+            rendered = self.sudo()._render_field("body_html", [res_id])[res_id]
+        except Exception as error:  # any rendering error is reported, not raised
+            return None, str(escape(str(error).splitlines()[0] if str(error) else repr(error)))
+        return str(rendered or ""), ""
+
+    @api.model
+    def _has_outreach_opt_out_link(self, source_tree, rendered_tree):
+        hrefs = [
+            value
+            for tree in (source_tree, rendered_tree)
+            for node in tree.iter()
+            if isinstance(node.tag, str)
+            for attribute in ("href", "t-att-href", "t-attf-href")
+            if (value := node.get(attribute))
+        ]
+        return any(marker in href for href in hrefs for marker in OPT_OUT_MARKERS)

@@ -1,0 +1,69 @@
+from odoo import models
+
+# a touchpoint outcome only moves forward: sent < opened < clicked < replied
+OUTCOME_RANK = {"planned": 0, "sent": 1, "delivered": 1, "opened": 2, "clicked": 3, "replied": 4}
+
+
+class MailingTrace(models.Model):
+    _inherit = "mailing.trace"
+
+    def set_sent(self, domain=None):
+        traces = super().set_sent(domain=domain)
+        traces._drip_sync_touchpoints("sent")
+        return traces
+
+    def set_opened(self, domain=None):
+        traces = super().set_opened(domain=domain)
+        traces._drip_sync_touchpoints("opened")
+        return traces
+
+    def set_clicked(self, domain=None):
+        traces = super().set_clicked(domain=domain)
+        traces._drip_sync_touchpoints("clicked")
+        return traces
+
+    def set_replied(self, domain=None):
+        # no stop here: out-of-office answers also set the trace to 'reply'; the drip stops on
+        # the inbound reply touchpoint instead (see hr.recruitment.touchpoint.create)
+        traces = super().set_replied(domain=domain)
+        traces._drip_sync_touchpoints("replied")
+        return traces
+
+    def set_bounced(self, domain=None, bounce_message=False):
+        traces = super().set_bounced(domain=domain, bounce_message=bounce_message)
+        traces._drip_sync_touchpoints("bounced")
+        return traces
+
+    def set_failed(self, domain=None, failure_type=False):
+        traces = super().set_failed(domain=domain, failure_type=failure_type)
+        traces._drip_sync_touchpoints("failed")
+        return traces
+
+    def set_canceled(self, domain=None):
+        traces = super().set_canceled(domain=domain)
+        traces._drip_sync_touchpoints("failed")
+        return traces
+
+    def _drip_sync_touchpoints(self, outcome):
+        """Keep the outcome of drip touchpoints current; bounces stop, opens wake drips."""
+        traces = self.sudo().filtered(lambda t: t.mass_mailing_id.is_drip_mailing)
+        if not traces:
+            return
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("mailing_trace_id", "in", traces.ids)])
+        )
+        if outcome in OUTCOME_RANK:
+            to_update = touchpoints.filtered(
+                lambda t: OUTCOME_RANK.get(t.outcome, 9) < OUTCOME_RANK[outcome]
+            )
+        else:
+            to_update = touchpoints.filtered(
+                lambda t: t.outcome in ("planned", "sent", "delivered")
+            )
+        to_update.write({"outcome": outcome})
+        if outcome in ("opened", "clicked"):
+            self.env["hr.recruitment.drip.enrollment"].sudo()._wake_for_tracking(traces)
+        elif outcome == "bounced":
+            to_update.applicant_id._outreach_stop("bounced")

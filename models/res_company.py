@@ -1,0 +1,129 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DEFAULT_PRIVACY_NOTICE = (
+    "<p>Why you are hearing from us: we found your public professional profile and think you "
+    "could be interested in roles with us. We keep your name, contact details and professional "
+    "background only to contact you about such roles. You can see, change or delete what we keep, "
+    "or object to being contacted, at any time through the preference link in this message.</p>"
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    outreach_cap_short_count = fields.Integer(
+        string="Messages per Short Period",
+        default=1,
+        help="Automated messages a candidate may receive per short rolling period.",
+    )
+    outreach_cap_short_days = fields.Integer(string="Short Period (days)", default=7)
+    outreach_cap_long_count = fields.Integer(
+        string="Messages per Long Period",
+        default=3,
+        help="Automated messages a candidate may receive per long rolling period.",
+    )
+    outreach_cap_long_days = fields.Integer(string="Long Period (days)", default=30)
+    outreach_gap_after_no_days = fields.Integer(
+        string="Quiet Days after a 'No'",
+        default=30,
+        help="No automated message for this many days after a candidate said no or not now "
+        "(snooze, reduced frequency, not open).",
+    )
+    outreach_window_start = fields.Float(string="Sending Window From", default=9.0)
+    outreach_window_end = fields.Float(string="Sending Window To", default=18.0)
+    outreach_window_weekdays = fields.Boolean(string="Weekdays Only", default=True)
+    outreach_cleanup_days = fields.Integer(
+        string="Unresponsive after (days)",
+        default=90,
+        help="Candidates who did not interact for this many days after the minimum number of "
+        "outreach messages are removed from outreach by the daily cleanup.",
+    )
+    outreach_cleanup_min_messages = fields.Integer(string="Minimum Unanswered Messages", default=3)
+    outreach_cleanup_remove_pools = fields.Boolean(
+        string="Move Unresponsive Candidates out of Talent Pools",
+        help="Replace their talent pools with the 'Unresponsive Candidates' pool (Odoo requires "
+        "a talent to belong to at least one pool).",
+    )
+    outreach_reengage_months = fields.Integer(
+        string="Re-engage after (months)",
+        default=12,
+        help="Months after removal before an unresponsive candidate may be contacted again by "
+        "automated outreach; 0 keeps them out until a recruiter sets a re-engagement date on the "
+        "candidate.",
+    )
+    outreach_privacy_notice = fields.Html(
+        string="Privacy Notice",
+        translate=True,
+        sanitize=True,
+        default=DEFAULT_PRIVACY_NOTICE,
+        help="Appended to the first automated message to a sourced candidate (GDPR art. 14): "
+        "where their data comes from and how to object. Leave empty to send no notice.",
+    )
+    outreach_retention_enabled = fields.Boolean(string="Anonymize Inactive Passive Talents")
+    outreach_retention_months = fields.Integer(string="Retention (months)", default=24)
+
+    @api.constrains(
+        "outreach_cap_short_count",
+        "outreach_cap_short_days",
+        "outreach_cap_long_count",
+        "outreach_cap_long_days",
+        "outreach_gap_after_no_days",
+        "outreach_cleanup_days",
+        "outreach_cleanup_min_messages",
+        "outreach_reengage_months",
+        "outreach_retention_months",
+    )
+    def _check_outreach_numbers(self):
+        for company in self:
+            if (
+                min(
+                    company.outreach_cap_short_count,
+                    company.outreach_cap_long_count,
+                    company.outreach_gap_after_no_days,
+                    company.outreach_reengage_months,
+                )
+                < 0
+                or min(
+                    company.outreach_cap_short_days,
+                    company.outreach_cap_long_days,
+                    company.outreach_cleanup_days,
+                    company.outreach_cleanup_min_messages,
+                    company.outreach_retention_months,
+                )
+                < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Outreach limits of %(company)s must be positive numbers: periods, "
+                        "cleanup days, minimum messages and retention months at least 1, caps, "
+                        "quiet days and re-engagement months at least 0.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("outreach_window_start", "outreach_window_end")
+    def _check_outreach_window(self):
+        for company in self:
+            if not 0 <= company.outreach_window_start < company.outreach_window_end <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "The sending window of %(company)s must start before it ends, between "
+                        "00:00 and 24:00 (e.g. from 09:00 to 18:00).",
+                        company=company.name,
+                    )
+                )
+
+    # --- value in every message (issue 5) ---
+    passive_occasion_auto_email = fields.Boolean(
+        string="Send Occasion Emails Automatically",
+        help="Work anniversaries and other occasions of passive candidates who prefer email are "
+        "emailed automatically. Otherwise the recruiter gets an activity with the message ready "
+        "to send or paste into LinkedIn.",
+    )
+    passive_outreach_word_budget = fields.Integer(
+        string="Outreach Word Budget",
+        default=150,
+        help="Outreach templates longer than this many words are flagged as too long.",
+    )
+    # --- end value in every message ---

@@ -1,0 +1,83 @@
+from odoo import api, fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    outreach_cap_short_count = fields.Integer(
+        related="company_id.outreach_cap_short_count", readonly=False
+    )
+    outreach_cap_short_days = fields.Integer(
+        related="company_id.outreach_cap_short_days", readonly=False
+    )
+    outreach_cap_long_count = fields.Integer(
+        related="company_id.outreach_cap_long_count", readonly=False
+    )
+    outreach_cap_long_days = fields.Integer(
+        related="company_id.outreach_cap_long_days", readonly=False
+    )
+    outreach_gap_after_no_days = fields.Integer(
+        related="company_id.outreach_gap_after_no_days", readonly=False
+    )
+    outreach_window_start = fields.Float(related="company_id.outreach_window_start", readonly=False)
+    outreach_window_end = fields.Float(related="company_id.outreach_window_end", readonly=False)
+    outreach_window_weekdays = fields.Boolean(
+        related="company_id.outreach_window_weekdays", readonly=False
+    )
+    outreach_cleanup_days = fields.Integer(
+        related="company_id.outreach_cleanup_days", readonly=False
+    )
+    outreach_cleanup_min_messages = fields.Integer(
+        related="company_id.outreach_cleanup_min_messages", readonly=False
+    )
+    outreach_cleanup_remove_pools = fields.Boolean(
+        related="company_id.outreach_cleanup_remove_pools", readonly=False
+    )
+    outreach_reengage_months = fields.Integer(
+        related="company_id.outreach_reengage_months", readonly=False
+    )
+    outreach_privacy_notice = fields.Html(
+        related="company_id.outreach_privacy_notice", readonly=False
+    )
+    outreach_retention_enabled = fields.Boolean(
+        related="company_id.outreach_retention_enabled", readonly=False
+    )
+    outreach_retention_months = fields.Integer(
+        related="company_id.outreach_retention_months", readonly=False
+    )
+    outreach_cleanup_dry_run_count = fields.Integer(
+        string="Next Cleanup Would Remove", compute="_compute_outreach_dry_runs"
+    )
+    outreach_retention_dry_run_count = fields.Integer(
+        string="Retention Rule Would Anonymize", compute="_compute_outreach_dry_runs"
+    )
+
+    @api.depends("company_id")
+    def _compute_outreach_dry_runs(self):
+        Applicant = self.env["hr.applicant"]
+        for settings in self:
+            settings.outreach_cleanup_dry_run_count = len(
+                Applicant._outreach_cleanup_dry_run(settings.company_id)
+            )
+            settings.outreach_retention_dry_run_count = len(
+                Applicant._outreach_retention_dry_run(settings.company_id)
+            )
+
+    def action_outreach_cleanup_preview(self):
+        self.ensure_one()
+        talents = self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company_id)
+        return talents._outreach_list_action(self.env._("Next cleanup would remove"))
+
+    def action_outreach_retention_preview(self):
+        self.ensure_one()
+        talents = self.env["hr.applicant"]._outreach_retention_dry_run(self.company_id)
+        return talents._outreach_list_action(self.env._("Retention rule would anonymize"))
+
+    # --- value in every message (issue 5) ---
+    passive_occasion_auto_email = fields.Boolean(
+        related="company_id.passive_occasion_auto_email", readonly=False
+    )
+    passive_outreach_word_budget = fields.Integer(
+        related="company_id.passive_outreach_word_budget", readonly=False
+    )
+    # --- end value in every message ---

@@ -1,0 +1,48 @@
+from odoo.tests import Form, tagged
+
+from .drip_common import DripCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDripForm(DripCommon):
+    """An administrator builds a drip in its form views (steps, variants, window, stop rules)."""
+
+    def test_build_drip_in_form(self):
+        with Form(self.env["hr.recruitment.drip"].with_user(self.user_manager)) as drip_form:
+            drip_form.name = "Data engineers"
+            drip_form.job_ids.add(self.job)
+            drip_form.open_wait_days = 3
+            with drip_form.step_ids.new() as step:
+                step.name = "Hello"
+                step.channel = "email"
+                with step.variant_ids.new() as variant:
+                    variant.name = "A"
+                    variant.split_percent = 60
+                    variant.mail_template_id = self.template_first
+                with step.variant_ids.new() as variant:
+                    variant.name = "B"
+                    variant.split_percent = 40
+                    variant.mail_template_id = self.template_follow
+            with drip_form.step_ids.new() as step:
+                step.name = "LinkedIn"
+                step.channel = "linkedin"
+                step.delay = 2
+                step.delay_unit = "business_days"
+                step.condition = "not_opened"
+                with step.variant_ids.new() as variant:
+                    variant.body = "Hi {{ object.partner_name }}"
+        drip = drip_form.record
+        self.assertEqual(drip.user_id, self.user_manager)
+        self.assertEqual(drip.step_ids.mapped("channel"), ["email", "linkedin"])
+        email_step, linkedin_step = drip.step_ids
+        self.assertEqual(email_step.variant_ids.mapped("split_percent"), [60, 40])
+        self.assertEqual(len(email_step.variant_ids.mailing_id), 2)
+        self.assertEqual(
+            linkedin_step.activity_type_id,
+            self.env.ref("hr_recruitment_passive.mail_activity_type_linkedin_message"),
+        )
+        # the applicant form shows the drips of a candidate
+        drip.enroll(self.talent_ada)
+        with Form(self.talent_ada.with_user(self.user_officer)) as applicant_form:
+            self.assertEqual(applicant_form.drip_enrollment_count, 1)
+            self.assertEqual(len(applicant_form.drip_enrollment_ids), 1)

@@ -1,0 +1,95 @@
+# Run inside `odoo-bin shell` (see tools/bench-drip): `env` is the shell's environment.
+# Same candidates, same template body: a drip's due email step through the scheduled action's
+# code path, then Odoo's own mailing.mailing.action_send_mail(); both only queue the mails.
+import os
+import time
+
+N = int(os.environ.get("BENCH_N", "2000"))
+env = env  # noqa: F821 - provided by odoo-bin shell
+pool = env.ref("hr_recruitment_passive.hr_talent_pool_passive")
+template = env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
+env.user.email = env.user.email or "admin@example.com"
+
+started = time.perf_counter()
+talents = env["hr.applicant"].create(
+    [
+        {
+            "partner_name": f"Bench Talent {index}",
+            "email_from": f"bench.talent.{index}@example.com",
+            "talent_pool_ids": [(4, pool.id)],
+            "is_passive_candidate": True,
+            "current_company": "Acme",
+            "current_job_title": "Engineer",
+        }
+        for index in range(N)
+    ]
+)
+env.cr.commit()
+print(f"created {N} candidates in {time.perf_counter() - started:.1f} s")
+
+drip = env["hr.recruitment.drip"].create(
+    {
+        "name": "Benchmark drip",
+        **{f"send_{day}": True for day in ("saturday", "sunday")},
+        "send_hour_from": 0.0,
+        "send_hour_to": 24.0,
+        "skip_public_holidays": False,
+        "step_ids": [
+            (
+                0,
+                0,
+                {
+                    "name": "First touch",
+                    "channel": "email",
+                    "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
+                },
+            ),
+            (
+                0,
+                0,
+                {
+                    "name": "Follow-up",
+                    "channel": "email",
+                    "delay": 3,
+                    "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
+                },
+            ),
+        ],
+    }
+)
+result = drip.enroll(talents)
+assert len(result["enrollments"]) == N, result["skipped"]
+env.cr.commit()
+
+Enrollment = env["hr.recruitment.drip.enrollment"]
+started = time.perf_counter()
+Enrollment._cron_process_due_steps()  # commits per batch (outside a cron: plain commits)
+drip_seconds = time.perf_counter() - started
+drip_mails = env["mail.mail"].search_count(
+    [("mailing_id", "in", drip.step_ids.variant_ids.mailing_id.ids)]
+)
+assert drip_mails == N, f"{drip_mails} drip mails for {N} candidates"
+
+mailing = env["mailing.mailing"].create(
+    {
+        "subject": template.subject,
+        "body_arch": template.body_html,
+        "body_html": template.body_html,
+        "mailing_model_id": env["ir.model"]._get_id("hr.applicant"),
+        "mailing_domain": repr([("id", "in", talents.ids)]),
+        "reply_to_mode": "update",
+    }
+)
+env.cr.commit()
+started = time.perf_counter()
+mailing.action_send_mail()  # commits internally
+mailing_seconds = time.perf_counter() - started
+mailing_mails = env["mail.mail"].search_count([("mailing_id", "=", mailing.id)])
+assert mailing_mails == N, f"{mailing_mails} mass-mailing mails for {N} candidates"
+
+drip_per_k = drip_seconds / N * 1000
+mailing_per_k = mailing_seconds / N * 1000
+print(f"BENCH N={N}")
+print(f"BENCH drip due email step      : {drip_seconds:7.2f} s = {drip_per_k:5.2f} s / 1,000")
+print(f"BENCH mailing.action_send_mail : {mailing_seconds:7.2f} s = {mailing_per_k:5.2f} s / 1,000")
+print(f"BENCH ratio drip / mass mailing: {drip_per_k / mailing_per_k:5.2f}")

@@ -1,0 +1,113 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class HrApplicantShareResource(models.TransientModel):
+    _name = "hr.applicant.share.resource"
+    _description = "Share a Resource with Candidates"
+
+    applicant_ids = fields.Many2many("hr.applicant", string="Candidates", required=True)
+    resource_id = fields.Many2one("hr.recruitment.resource", required=True, ondelete="cascade")
+    resource_description = fields.Text(related="resource_id.description")
+    template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        required=True,
+        ondelete="cascade",
+        domain=[("model", "=", "hr.applicant")],
+        default=lambda self: self.env.ref(
+            "hr_recruitment_passive.mail_template_share_resource", raise_if_not_found=False
+        ),
+    )
+    note = fields.Text(
+        string="Personal Note",
+        help="One or two sentences on why you thought of the candidate; added to the email.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if "applicant_ids" in fields_list and not values.get("applicant_ids"):
+            if context.get("active_model") == "hr.applicant" and context.get("active_ids"):
+                values["applicant_ids"] = [(6, 0, context["active_ids"])]
+        return values
+
+    def action_share(self):
+        """Email the resource with a tracked link to each candidate the contact policy allows,
+        and log a 'resource' touchpoint per candidate."""
+        self.ensure_one()
+        decisions = self.env["hr.recruitment.contact.policy"]._check(
+            self.applicant_ids, "email", automated=len(self.applicant_ids) > 1
+        )
+        allowed = self.applicant_ids.filtered(lambda a: decisions[a.id].state == "allowed")
+        skipped = self.applicant_ids - allowed
+        if not allowed:
+            raise UserError(
+                self.env._(
+                    "The resource was not sent: %(reasons)s",
+                    reasons="; ".join(
+                        f"{a.partner_name}: {decisions[a.id].message}" for a in skipped
+                    ),
+                )
+            )
+        touchpoints = self._share(allowed)
+        message = self.env._(
+            "'%(resource)s' sent to %(count)s candidate(s).",
+            resource=self.resource_id.name,
+            count=len(touchpoints),
+        )
+        if skipped:
+            message += " " + self.env._(
+                "Not sent to: %(names)s.",
+                names=", ".join(f"{a.partner_name} ({decisions[a.id].message})" for a in skipped),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if skipped else "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _share(self, applicants):
+        resource = self.resource_id
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "applicant_id": applicant.id,
+                        "channel": "email",
+                        "direction": "outbound",
+                        "kind": "resource",
+                        "outcome": "sent",
+                        "summary": resource.name,
+                        "resource_id": resource.id,
+                        "job_id": applicant.job_id.id,
+                        "user_id": self.env.user.id,
+                    }
+                    for applicant in applicants
+                ]
+            )
+        )
+        resource.sudo()._create_tracked_links(touchpoints)
+        type_label = dict(resource._fields["resource_type"]._description_selection(self.env))
+        template = self.template_id.sudo()
+        for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
+            mail_id = template.with_context(
+                passive_resource_url=touchpoint.link_tracker_id.short_url,
+                passive_resource_title=resource.name,
+                passive_resource_type=type_label.get(resource.resource_type, ""),
+                passive_resource_description=resource.description or "",
+                passive_note=self.note or "",
+                passive_sender_name=self.env.user.name,
+            ).send_mail(applicant.id)
+            touchpoint.mail_message_id = (
+                self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
+            )
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return touchpoints
