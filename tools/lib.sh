@@ -72,6 +72,7 @@ write_config() {
 addons_path = $ADDONS_PATH
 data_dir = $data_dir
 list_db = False
+http_interface = 127.0.0.1
 CONF
     [ -n "${PGHOST:-}" ] && echo "db_host = $PGHOST" >> "$conf"
     [ -n "${PGPORT:-}" ] && echo "db_port = $PGPORT" >> "$conf"
