@@ -892,34 +892,63 @@ class HrApplicant(models.Model):
         """True when we found this person ourselves (GDPR art. 14 notice due) rather than
         them writing to us: no incoming email on the talent or any of its applications."""
         self.ensure_one()
-        talent = self._get_talent().sudo()
-        records = talent | talent.with_context(active_test=False).talent_application_ids
-        return (
-            not self.env["mail.message"]
+        return self._get_talent().id in self._outreach_sourced_talent_ids()
+
+    def _outreach_sourced_talent_ids(self):
+        """Ids of the talents of these candidates with no incoming email on the talent or any
+        of its applications (one query for the batch)."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
+        wrote = (
+            self.env["mail.message"]
             .sudo()
-            .search_count(
+            ._read_group(
                 [
                     ("model", "=", "hr.applicant"),
                     ("res_id", "in", records.ids),
                     ("message_type", "=", "email"),
                 ],
-                limit=1,
+                ["res_id"],
             )
         )
+        return set(talents.ids) - {talent_of[res_id] for (res_id,) in wrote}
 
     def _outreach_privacy_notice(self):
         """HTML to append to an automated message: the company's privacy notice, in the
         candidate's language, if this sourced candidate was never given it; else ''. The send
         path then creates its touchpoint with `privacy_notice=True`."""
         self.ensure_one()
-        talent = self._get_talent().sudo()
-        if talent.touchpoint_ids.filtered("privacy_notice") or not talent._outreach_is_sourced():
-            return ""
-        company = (talent.company_id or self.env.company).with_context(
-            lang=talent._get_outreach_lang()
-        )
-        notice = company.outreach_privacy_notice
-        return "" if is_html_empty(notice) else notice
+        return self._outreach_privacy_notices()[self.id]
+
+    def _outreach_privacy_notices(self):
+        """Batch version of `_outreach_privacy_notice`: {candidate id: HTML or ''}, in a
+        constant number of queries (send paths call it for a whole batch)."""
+        talents = self._get_talent().sudo()
+        given = {
+            applicant.id
+            for (applicant,) in self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [("applicant_id", "in", talents.ids), ("privacy_notice", "=", True)],
+                ["applicant_id"],
+            )
+        }
+        due = self._outreach_sourced_talent_ids() - given
+        notices = {}
+        result = {}
+        for applicant in self:
+            talent = applicant._get_talent().sudo()
+            if talent.id not in due:
+                result[applicant.id] = ""
+                continue
+            company = talent.company_id or self.env.company
+            key = (company.id, talent._get_outreach_lang())
+            if key not in notices:
+                notice = company.with_context(lang=key[1]).outreach_privacy_notice
+                notices[key] = "" if is_html_empty(notice) else notice
+            result[applicant.id] = notices[key]
+        return result
 
     @api.model
     def _get_last_interaction_dates(self, talent_ids):

@@ -38,7 +38,7 @@ class HrApplicantShareResource(models.TransientModel):
         and log a 'resource' touchpoint per candidate."""
         self.ensure_one()
         decisions = self.env["hr.recruitment.contact.policy"]._check(
-            self.applicant_ids, "email", automated=len(self.applicant_ids) > 1
+            self.applicant_ids, "email", automated=self._is_bulk()
         )
         allowed = self.applicant_ids.filtered(lambda a: decisions[a.id].state == "allowed")
         skipped = self.applicant_ids - allowed
@@ -72,8 +72,14 @@ class HrApplicantShareResource(models.TransientModel):
             },
         }
 
+    def _is_bulk(self):
+        """A share to several candidates at once is a bulk send: automated, so it asks every
+        rule of the contact policy and counts toward the contact caps."""
+        return len(self.applicant_ids) > 1
+
     def _share(self, applicants):
         resource = self.resource_id
+        automated = self._is_bulk()
         touchpoints = (
             self.env["hr.recruitment.touchpoint"]
             .sudo()
@@ -89,6 +95,7 @@ class HrApplicantShareResource(models.TransientModel):
                         "resource_id": resource.id,
                         "job_id": applicant.job_id.id,
                         "user_id": self.env.user.id,
+                        "automated": automated,
                     }
                     for applicant in applicants
                 ]

@@ -1,0 +1,28 @@
+from markupsafe import Markup
+
+from odoo import models
+
+NOTICE_BLOCK = Markup(
+    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
+)
+
+
+class MailComposeMessage(models.TransientModel):
+    _inherit = "mail.compose.message"
+
+    def _prepare_mail_values_dynamic(self, res_ids):
+        """Append the privacy notice due to each recipient (context `outreach_privacy_notices`,
+        {applicant id: HTML}, set by the drip) after rendering: any template carries it, and
+        the batch stays one render call."""
+        values_all = super()._prepare_mail_values_dynamic(res_ids)
+        notices = self.env.context.get("outreach_privacy_notices")
+        if not notices or self.model != "hr.applicant":
+            return values_all
+        for res_id, values in values_all.items():
+            notice = notices.get(res_id)
+            if not notice:
+                continue
+            for fname in ("body", "body_html"):
+                if values.get(fname):
+                    values[fname] = Markup(values[fname]) + NOTICE_BLOCK % Markup(notice)
+        return values_all
