@@ -1,3 +1,4 @@
+import ast
 import logging
 import math
 from collections import defaultdict
@@ -64,6 +65,9 @@ ANONYMIZED_FIELDS = (
 SNOOZE_MAX_DAYS = 730
 
 _logger = logging.getLogger(__name__)
+PRIVACY_NOTICE_BLOCK = Markup(
+    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
+)
 
 
 class HrApplicant(models.Model):
@@ -949,6 +953,34 @@ class HrApplicant(models.Model):
                 notices[key] = "" if is_html_empty(notice) else notice
             result[applicant.id] = notices[key]
         return result
+
+    @api.model
+    def _outreach_privacy_notice_block(self, notice):
+        """The privacy notice as appended to an email body."""
+        return PRIVACY_NOTICE_BLOCK % Markup(notice)
+
+    @api.model
+    def _outreach_prepare_automated_mails(self, mails):
+        """Give queued automated emails to candidates (mail.mail of hr.applicant records, from
+        a template's send_mail) what the boundaries require of them: the RFC 8058 one-click
+        unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
+        (Drip emails get both from mass_mailing's composer instead.)
+        :return: ids of the candidates whose email now carries the privacy notice"""
+        mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
+        applicants = self.sudo().browse(mails.mapped("res_id"))
+        notices = applicants._outreach_privacy_notices()
+        noticed = set()
+        for mail in mails:
+            applicant = applicants.browse(mail.res_id)
+            headers = ast.literal_eval(mail.headers) if mail.headers else {}
+            values = {"headers": repr({**headers, **applicant._get_outreach_mail_headers()})}
+            if notices[applicant.id] and applicant.id not in noticed:
+                values["body_html"] = Markup(mail.body_html or "") + (
+                    self._outreach_privacy_notice_block(notices[applicant.id])
+                )
+                noticed.add(applicant.id)
+            mail.write(values)
+        return noticed
 
     @api.model
     def _get_last_interaction_dates(self, talent_ids):

@@ -23,7 +23,11 @@ STOP_REASONS = [
     ("error", "Error"),
 ]
 # contact-policy refusals → stop reason (anything else is an error: no email, no phone, ...)
-POLICY_STOP_REASONS = {"opted_out": "opted_out", "do_not_contact": "do_not_contact"}
+POLICY_STOP_REASONS = {
+    "opted_out": "opted_out",
+    "do_not_contact": "do_not_contact",
+    "unresponsive": "unresponsive",
+}
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)
 POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
 DRIP_BATCH_SIZE = 200

@@ -169,6 +169,39 @@ class TestBoundariesDrip(BoundariesDripCommon):
             len(self.talent_ada.touchpoint_ids.filtered("privacy_notice")), 1, "recorded once"
         )
 
+    def test_occasion_and_bulk_share_carry_unsubscribe_and_notice(self):
+        self.company.outreach_privacy_notice = "<p>Why you are hearing from us: a profile.</p>"
+        self.company.passive_occasion_auto_email = True
+        ada, bob = self.talent_ada, self.talent_bob
+        with self.mock_mail_gateway():
+            congratulation = self.occasion._prepare_messages(ada, date(2026, 3, 2))
+            self._new_mails.send()
+        sent = self._sent_to(self._mails, ada)
+        self.assertIn("Why you are hearing from us", sent["body"])
+        self.assertTrue(congratulation.privacy_notice)
+        self.assertEqual(sent["headers"]["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        url = re.fullmatch(r"<(.+)>", sent["headers"]["List-Unsubscribe"]).group(1)
+        self.assertIn("/recruitment/unsubscribe/", url)
+        with freeze_time("2026-03-10 10:00:00"), self.mock_mail_gateway():
+            self._share(ada | bob)
+            self._new_mails.send()
+        self.assertNotIn("Why you are hearing", self._sent_to(self._mails, ada)["body"])
+        self.assertIn("Why you are hearing", self._sent_to(self._mails, bob)["body"])
+        self.assertIn(
+            "/recruitment/unsubscribe/",
+            self._sent_to(self._mails, bob)["headers"]["List-Unsubscribe"],
+        )
+        shared = (ada | bob).touchpoint_ids.filtered(lambda t: t.kind == "resource")
+        self.assertEqual(
+            {t.applicant_id: t.privacy_notice for t in shared}, {ada: False, bob: True}
+        )
+        # the mail client's unsubscribe button on the congratulation
+        response = self.url_open(url, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertTrue(ada.outreach_opted_out)
+        self.assertTrue(ada.is_blacklisted)
+
     def test_drip_window_replaces_company_window(self):
         # 19:00 UTC: after the company's window (18:00), inside the drip's own (20:00)
         with freeze_time("2026-03-02 19:00:00"):

@@ -104,6 +104,7 @@ class HrApplicantShareResource(models.TransientModel):
         resource.sudo()._create_tracked_links(touchpoints)
         type_label = dict(resource._fields["resource_type"]._description_selection(self.env))
         template = self.template_id.sudo()
+        mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
                 passive_resource_url=touchpoint.link_tracker_id.short_url,
@@ -113,8 +114,13 @@ class HrApplicantShareResource(models.TransientModel):
                 passive_note=self.note or "",
                 passive_sender_name=self.env.user.name,
             ).send_mail(applicant.id)
-            touchpoint.mail_message_id = (
-                self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
-            )
+            mail = mails.browse(mail_id)
+            touchpoint.mail_message_id = mail.mail_message_id
+            mails |= mail
+        if automated:
+            noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
+            touchpoints.filtered(
+                lambda t: (t.origin_applicant_id or t.applicant_id).id in noticed
+            ).privacy_notice = True
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return touchpoints

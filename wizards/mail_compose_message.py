@@ -2,10 +2,6 @@ from markupsafe import Markup
 
 from odoo import models
 
-NOTICE_BLOCK = Markup(
-    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
-)
-
 
 class MailComposeMessage(models.TransientModel):
     _inherit = "mail.compose.message"
@@ -18,11 +14,13 @@ class MailComposeMessage(models.TransientModel):
         notices = self.env.context.get("outreach_privacy_notices")
         if not notices or self.model != "hr.applicant":
             return values_all
+        Applicant = self.env["hr.applicant"]
         for res_id, values in values_all.items():
             notice = notices.get(res_id)
             if not notice:
                 continue
+            block = Applicant._outreach_privacy_notice_block(notice)
             for fname in ("body", "body_html"):
                 if values.get(fname):
-                    values[fname] = Markup(values[fname]) + NOTICE_BLOCK % Markup(notice)
+                    values[fname] = Markup(values[fname]) + block
         return values_all
