@@ -403,6 +403,14 @@ class TestBoundariesDrip(BoundariesDripCommon):
         self.assertEqual((bob.state, bob.stop_reason), ("running", False))
         self.assertNotEqual(self.talent_bob.outreach_status, "unresponsive")
 
+    def test_unresponsive_at_send_time_stops_with_unresponsive(self):
+        self.drip.enroll(self.talent_cy)
+        # removed as unresponsive by another route than the cleanup (no stop hook ran)
+        self.talent_cy.write({"unresponsive_date": "2026-03-01 10:00:00"})
+        self.assertFalse(self._run_and_send())
+        cy = self._enrollments(self.talent_cy)
+        self.assertEqual((cy.state, cy.stop_reason), ("stopped", "unresponsive"))
+
     def _receive_reply(self, talent, mail, body, headers=""):
         with self.mock_mail_gateway():
             self.format_and_process(
