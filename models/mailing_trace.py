@@ -24,8 +24,8 @@ class MailingTrace(models.Model):
         return traces
 
     def set_replied(self, domain=None):
-        # no stop here: out-of-office answers also set the trace to 'reply'; the drip stops on
-        # the inbound reply touchpoint instead (see hr.recruitment.touchpoint.create)
+        # no stop here: the drip stops on the inbound reply touchpoint (see
+        # hr.recruitment.touchpoint.create), which tells out-of-office answers apart
         traces, domain = self._drip_skip_auto_reply(domain)
         traces = super(MailingTrace, traces).set_replied(domain=domain)
         traces._drip_sync_touchpoints("replied")
