@@ -1,3 +1,4 @@
+import ast
 import logging
 import math
 from collections import defaultdict
@@ -64,6 +65,9 @@ ANONYMIZED_FIELDS = (
 SNOOZE_MAX_DAYS = 730
 
 _logger = logging.getLogger(__name__)
+PRIVACY_NOTICE_BLOCK = Markup(
+    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
+)
 
 
 class HrApplicant(models.Model):
@@ -892,34 +896,91 @@ class HrApplicant(models.Model):
         """True when we found this person ourselves (GDPR art. 14 notice due) rather than
         them writing to us: no incoming email on the talent or any of its applications."""
         self.ensure_one()
-        talent = self._get_talent().sudo()
-        records = talent | talent.with_context(active_test=False).talent_application_ids
-        return (
-            not self.env["mail.message"]
+        return self._get_talent().id in self._outreach_sourced_talent_ids()
+
+    def _outreach_sourced_talent_ids(self):
+        """Ids of the talents of these candidates with no incoming email on the talent or any
+        of its applications (one query for the batch)."""
+        talents = self._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
+        wrote = (
+            self.env["mail.message"]
             .sudo()
-            .search_count(
+            ._read_group(
                 [
                     ("model", "=", "hr.applicant"),
                     ("res_id", "in", records.ids),
                     ("message_type", "=", "email"),
                 ],
-                limit=1,
+                ["res_id"],
             )
         )
+        return set(talents.ids) - {talent_of[res_id] for (res_id,) in wrote}
 
     def _outreach_privacy_notice(self):
         """HTML to append to an automated message: the company's privacy notice, in the
         candidate's language, if this sourced candidate was never given it; else ''. The send
         path then creates its touchpoint with `privacy_notice=True`."""
         self.ensure_one()
-        talent = self._get_talent().sudo()
-        if talent.touchpoint_ids.filtered("privacy_notice") or not talent._outreach_is_sourced():
-            return ""
-        company = (talent.company_id or self.env.company).with_context(
-            lang=talent._get_outreach_lang()
-        )
-        notice = company.outreach_privacy_notice
-        return "" if is_html_empty(notice) else notice
+        return self._outreach_privacy_notices()[self.id]
+
+    def _outreach_privacy_notices(self):
+        """Batch version of `_outreach_privacy_notice`: {candidate id: HTML or ''}, in a
+        constant number of queries (send paths call it for a whole batch)."""
+        talents = self._get_talent().sudo()
+        given = {
+            applicant.id
+            for (applicant,) in self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [("applicant_id", "in", talents.ids), ("privacy_notice", "=", True)],
+                ["applicant_id"],
+            )
+        }
+        due = self._outreach_sourced_talent_ids() - given
+        notices = {}
+        result = {}
+        for applicant in self:
+            talent = applicant._get_talent().sudo()
+            if talent.id not in due:
+                result[applicant.id] = ""
+                continue
+            company = talent.company_id or self.env.company
+            key = (company.id, talent._get_outreach_lang())
+            if key not in notices:
+                notice = company.with_context(lang=key[1]).outreach_privacy_notice
+                notices[key] = "" if is_html_empty(notice) else notice
+            result[applicant.id] = notices[key]
+        return result
+
+    @api.model
+    def _outreach_privacy_notice_block(self, notice):
+        """The privacy notice as appended to an email body."""
+        return PRIVACY_NOTICE_BLOCK % Markup(notice)
+
+    @api.model
+    def _outreach_prepare_automated_mails(self, mails):
+        """Give queued automated emails to candidates (mail.mail of hr.applicant records, from
+        a template's send_mail) what the boundaries require of them: the RFC 8058 one-click
+        unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
+        (Drip emails get both from mass_mailing's composer instead.)
+        :return: ids of the candidates whose email now carries the privacy notice"""
+        mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
+        applicants = self.sudo().browse(mails.mapped("res_id"))
+        notices = applicants._outreach_privacy_notices()
+        noticed = set()
+        for mail in mails:
+            applicant = applicants.browse(mail.res_id)
+            headers = ast.literal_eval(mail.headers) if mail.headers else {}
+            values = {"headers": repr({**headers, **applicant._get_outreach_mail_headers()})}
+            if notices[applicant.id] and applicant.id not in noticed:
+                values["body_html"] = Markup(mail.body_html or "") + (
+                    self._outreach_privacy_notice_block(notices[applicant.id])
+                )
+                noticed.add(applicant.id)
+            mail.write(values)
+        return noticed
 
     @api.model
     def _get_last_interaction_dates(self, talent_ids):

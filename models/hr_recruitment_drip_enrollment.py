@@ -23,7 +23,11 @@ STOP_REASONS = [
     ("error", "Error"),
 ]
 # contact-policy refusals → stop reason (anything else is an error: no email, no phone, ...)
-POLICY_STOP_REASONS = {"opted_out": "opted_out", "do_not_contact": "do_not_contact"}
+POLICY_STOP_REASONS = {
+    "opted_out": "opted_out",
+    "do_not_contact": "do_not_contact",
+    "unresponsive": "unresponsive",
+}
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)
 POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
 DRIP_BATCH_SIZE = 200
@@ -515,6 +519,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             "enrollment_id": self.id,
             "step_id": step.id,
             "variant_id": variant.id,
+            "automated": step.channel in AUTOMATED_CHANNELS,
             **values,
         }
 
@@ -527,8 +532,16 @@ class HrRecruitmentDripEnrollment(models.Model):
         variant.sudo()._ensure_mailing()
         mailing = variant.sudo().mailing_id
         drip = step.drip_id
+        # the first email to a sourced candidate carries the privacy notice (mail_compose_message)
+        notices = {
+            applicant_id: notice
+            for applicant_id, notice in self.applicant_id._outreach_privacy_notices().items()
+            if notice
+        }
         applicants = self.applicant_id.sudo().with_context(
-            **mailing._get_mass_mailing_context(), outreach_drip_id=drip.id
+            **mailing._get_mass_mailing_context(),
+            outreach_drip_id=drip.id,
+            outreach_privacy_notices=notices,
         )
         mails = applicants.message_mail_with_source(
             template,
@@ -555,6 +568,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     summary=mail.subject,
                     mail_message_id=mail.mail_message_id.id,
                     mailing_trace_id=trace.id,
+                    privacy_notice=enrollment.applicant_id.id in notices,
                 )
             )
             enrollment.last_email_trace_id = trace

@@ -169,6 +169,7 @@ class HrRecruitmentOccasion(models.Model):
         email_values = {"scheduled_date": scheduled_at} if scheduled_at else None
         mails = self.template_id.sudo().send_mail_batch(talents.ids, email_values=email_values)
         mail_by_talent = {mail.res_id: mail for mail in mails}
+        noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return self._create_touchpoints(
             talents,
@@ -178,6 +179,7 @@ class HrRecruitmentOccasion(models.Model):
                     "channel": "email",
                     "outcome": "sent",
                     "automated": True,
+                    "privacy_notice": talent.id in noticed,
                     "mail_message_id": mail_by_talent[talent.id].mail_message_id.id,
                 }
                 for talent in talents

@@ -13,7 +13,8 @@ class MailingTrace(models.Model):
         return traces
 
     def set_opened(self, domain=None):
-        traces = super().set_opened(domain=domain)
+        traces, domain = self._drip_skip_auto_reply(domain)
+        traces = super(MailingTrace, traces).set_opened(domain=domain)
         traces._drip_sync_touchpoints("opened")
         return traces
 
@@ -23,9 +24,10 @@ class MailingTrace(models.Model):
         return traces
 
     def set_replied(self, domain=None):
-        # no stop here: out-of-office answers also set the trace to 'reply'; the drip stops on
-        # the inbound reply touchpoint instead (see hr.recruitment.touchpoint.create)
-        traces = super().set_replied(domain=domain)
+        # no stop here: the drip stops on the inbound reply touchpoint (see
+        # hr.recruitment.touchpoint.create), which tells out-of-office answers apart
+        traces, domain = self._drip_skip_auto_reply(domain)
+        traces = super(MailingTrace, traces).set_replied(domain=domain)
         traces._drip_sync_touchpoints("replied")
         return traces
 
@@ -43,6 +45,15 @@ class MailingTrace(models.Model):
         traces = super().set_canceled(domain=domain)
         traces._drip_sync_touchpoints("failed")
         return traces
+
+    def _drip_skip_auto_reply(self, domain):
+        """(traces, domain) to mark opened/replied: while the mail gateway processes an
+        out-of-office answer (context `outreach_auto_reply`), drip traces are left out, since
+        it is neither an open nor a reply and must not steer the drip's conditions."""
+        if not self.env.context.get("outreach_auto_reply"):
+            return self, domain
+        traces = self + (self.search(domain) if domain else self.browse())
+        return traces.filtered(lambda t: not t.sudo().mass_mailing_id.is_drip_mailing), None
 
     def _drip_sync_touchpoints(self, outcome):
         """Keep the outcome of drip touchpoints current; bounces stop, opens wake drips."""

@@ -16,6 +16,9 @@ class DripCommon(PassiveCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.tz = "UTC"
+        # drip steps are automated messages and count toward the contact caps: the default
+        # (one a week) would postpone the follow-ups 3 business days apart tested here
+        cls.env.company.write({"outreach_cap_short_count": 3, "outreach_cap_long_count": 10})
         cls.user_officer.tz = "UTC"
         cls.talent_dan, cls.talent_eve = cls.env["hr.applicant"].create(
             [

@@ -38,7 +38,7 @@ class HrApplicantShareResource(models.TransientModel):
         and log a 'resource' touchpoint per candidate."""
         self.ensure_one()
         decisions = self.env["hr.recruitment.contact.policy"]._check(
-            self.applicant_ids, "email", automated=len(self.applicant_ids) > 1
+            self.applicant_ids, "email", automated=self._is_bulk()
         )
         allowed = self.applicant_ids.filtered(lambda a: decisions[a.id].state == "allowed")
         skipped = self.applicant_ids - allowed
@@ -72,8 +72,14 @@ class HrApplicantShareResource(models.TransientModel):
             },
         }
 
+    def _is_bulk(self):
+        """A share to several candidates at once is a bulk send: automated, so it asks every
+        rule of the contact policy and counts toward the contact caps."""
+        return len(self.applicant_ids) > 1
+
     def _share(self, applicants):
         resource = self.resource_id
+        automated = self._is_bulk()
         touchpoints = (
             self.env["hr.recruitment.touchpoint"]
             .sudo()
@@ -89,6 +95,7 @@ class HrApplicantShareResource(models.TransientModel):
                         "resource_id": resource.id,
                         "job_id": applicant.job_id.id,
                         "user_id": self.env.user.id,
+                        "automated": automated,
                     }
                     for applicant in applicants
                 ]
@@ -97,6 +104,7 @@ class HrApplicantShareResource(models.TransientModel):
         resource.sudo()._create_tracked_links(touchpoints)
         type_label = dict(resource._fields["resource_type"]._description_selection(self.env))
         template = self.template_id.sudo()
+        mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
                 passive_resource_url=touchpoint.link_tracker_id.short_url,
@@ -106,8 +114,13 @@ class HrApplicantShareResource(models.TransientModel):
                 passive_note=self.note or "",
                 passive_sender_name=self.env.user.name,
             ).send_mail(applicant.id)
-            touchpoint.mail_message_id = (
-                self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
-            )
+            mail = mails.browse(mail_id)
+            touchpoint.mail_message_id = mail.mail_message_id
+            mails |= mail
+        if automated:
+            noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
+            touchpoints.filtered(
+                lambda t: (t.origin_applicant_id or t.applicant_id).id in noticed
+            ).privacy_notice = True
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return touchpoints
