@@ -294,8 +294,12 @@ class HrRecruitmentDripEnrollment(models.Model):
                 )
                 continue
             picked = self.env["hr.recruitment.drip.step.variant"]._pick_for(enrollments, variants)
+            # a template edited after activation may have lost its opt-out link: never send it
+            blockers = variants._get_quality_blockers() if step.channel == "email" else {}
             for variant, subset in picked.items():
-                if subset:
+                if subset and variant in blockers:
+                    subset._stop("error", blockers[variant])
+                elif subset:
                     subset._execute_isolated(step, variant, now)
                     sent_email |= step.channel == "email"
         if sent_email:
