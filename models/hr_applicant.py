@@ -565,6 +565,15 @@ class HrApplicant(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/recruitment/preferences/{self._get_outreach_token()}"
 
+    def _get_outreach_resource_url(self):
+        """The candidate's own tracked link to the resource being shared (share wizard: one
+        candidate per render, `passive_resource_url`; drip step: `passive_resource_urls` by id)."""
+        self.ensure_one()
+        context = self.env.context
+        return (context.get("passive_resource_urls") or {}).get(self.id) or context.get(
+            "passive_resource_url", ""
+        )
+
     def _get_outreach_unsubscribe_url(self):
         """Public one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
         self.ensure_one()

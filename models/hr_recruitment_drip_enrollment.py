@@ -531,8 +531,9 @@ class HrRecruitmentDripEnrollment(models.Model):
         variant.sudo()._ensure_mailing()
         mailing = variant.sudo().mailing_id
         drip = step.drip_id
+        resource_context, resource_values = self._prepare_resource_links(step)
         applicants = self.applicant_id.sudo().with_context(
-            **mailing._get_mass_mailing_context(), outreach_drip_id=drip.id
+            **mailing._get_mass_mailing_context(), **resource_context, outreach_drip_id=drip.id
         )
         mails = applicants.message_mail_with_source(
             template,
@@ -559,6 +560,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     summary=mail.subject,
                     mail_message_id=mail.mail_message_id.id,
                     mailing_trace_id=trace.id,
+                    **resource_values.get(enrollment.id, {}),
                 )
             )
             enrollment.last_email_trace_id = trace
@@ -574,6 +576,33 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         (self - failed)._advance(step, now)
+
+    def _prepare_resource_links(self, step):
+        """An email step sharing a resource: each candidate's own tracked link.
+
+        :return: (render context, {enrollment id: touchpoint values})"""
+        resource = step.resource_id.sudo()
+        if not resource:
+            return {}, {}
+        trackers = resource._get_tracked_links(
+            [f"hr_recruitment_passive-drip-{enrollment.id}-{step.id}" for enrollment in self]
+        )
+        context = {
+            **resource._get_share_context(step.drip_id.user_id),
+            "passive_resource_urls": {
+                enrollment.applicant_id.id: tracker.short_url
+                for enrollment, tracker in zip(self, trackers, strict=True)
+            },
+        }
+        values = {
+            enrollment.id: {
+                "kind": "resource",
+                "resource_id": resource.id,
+                "link_tracker_id": tracker.id,
+            }
+            for enrollment, tracker in zip(self, trackers, strict=True)
+        }
+        return context, values
 
     def _send_sms(self, step, variant, now):
         template = variant.sms_template_id

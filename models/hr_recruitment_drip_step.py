@@ -65,6 +65,15 @@ class HrRecruitmentDripStep(models.Model):
         "hr.recruitment.drip.step.variant", "step_id", string="Variants", copy=True
     )
     variant_count = fields.Integer(compute="_compute_variant_count")
+    resource_id = fields.Many2one(
+        "hr.recruitment.resource",
+        string="Share a Resource",
+        ondelete="set null",
+        help="Email steps: each candidate gets their own tracked link to this resource of the "
+        "library (placeholder object._get_outreach_resource_url() in the template, e.g. the "
+        "'share a resource' template); the touchpoint is a 'Shared resource' one and a click "
+        "counts for the step.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         compute="_compute_activity_type_id",
@@ -138,7 +147,7 @@ class HrRecruitmentDripStep(models.Model):
             for key in ("opened_rate", "clicked_rate", "replied_rate"):
                 step[key] = figures.get(key, 0.0)
 
-    @api.depends("variant_ids.quality_warnings")
+    @api.depends("variant_ids.quality_warnings", "resource_id")
     def _compute_quality_warnings(self):
         for step in self:
             parts = [
@@ -146,6 +155,21 @@ class HrRecruitmentDripStep(models.Model):
                 for variant in step.variant_ids
                 if variant.quality_warnings
             ]
+            if step.resource_id and step.channel == "email":
+                parts += [
+                    Markup("<p><b>%s</b></p><ul><li>%s</li></ul>")
+                    % (
+                        variant.name,
+                        self.env._(
+                            "The template does not contain the resource link: add "
+                            "object._get_outreach_resource_url()."
+                        ),
+                    )
+                    for variant in step.variant_ids
+                    if variant.mail_template_id
+                    and "_get_outreach_resource_url"
+                    not in (variant.mail_template_id.body_html or "")
+                ]
             step.quality_warnings = Markup().join(parts) if parts else False
 
     @api.depends("ab_metric", "variant_ids.split_percent")

@@ -16,7 +16,9 @@ class HrRecruitmentDripTemplateReport(models.Model):
     mail_template_id = fields.Many2one("mail.template", string="Email Template", readonly=True)
     drip_id = fields.Many2one("hr.recruitment.drip", string="Drip", readonly=True)
     step_id = fields.Many2one("hr.recruitment.drip.step", string="Step", readonly=True)
-    variant_id = fields.Many2one("hr.recruitment.drip.step.variant", string="Variant", readonly=True)
+    variant_id = fields.Many2one(
+        "hr.recruitment.drip.step.variant", string="Variant", readonly=True
+    )
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Datetime(string="Sent On", readonly=True)

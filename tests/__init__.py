@@ -30,4 +30,5 @@ from . import test_drip_quality
 from . import test_drip_tracking
 from . import test_drip_ab_winner
 from . import test_drip_template_report
+from . import test_drip_resource_step
 from . import test_occasion_activity

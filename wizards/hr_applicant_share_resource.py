@@ -95,16 +95,12 @@ class HrApplicantShareResource(models.TransientModel):
             )
         )
         resource.sudo()._create_tracked_links(touchpoints)
-        type_label = dict(resource._fields["resource_type"]._description_selection(self.env))
-        template = self.template_id.sudo()
+        template = self.template_id.sudo().with_context(
+            **resource._get_share_context(self.env.user), passive_note=self.note or ""
+        )
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
-                passive_resource_url=touchpoint.link_tracker_id.short_url,
-                passive_resource_title=resource.name,
-                passive_resource_type=type_label.get(resource.resource_type, ""),
-                passive_resource_description=resource.description or "",
-                passive_note=self.note or "",
-                passive_sender_name=self.env.user.name,
+                passive_resource_url=touchpoint.link_tracker_id.short_url
             ).send_mail(applicant.id)
             touchpoint.mail_message_id = (
                 self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
