@@ -14,11 +14,9 @@ class HrRecruitmentDripTemplateReport(models.Model):
     _order = "date desc"
 
     mail_template_id = fields.Many2one("mail.template", string="Email Template", readonly=True)
-    drip_id = fields.Many2one("hr.recruitment.drip", string="Drip", readonly=True)
-    step_id = fields.Many2one("hr.recruitment.drip.step", string="Step", readonly=True)
-    variant_id = fields.Many2one(
-        "hr.recruitment.drip.step.variant", string="Variant", readonly=True
-    )
+    drip_id = fields.Many2one("hr.recruitment.drip", readonly=True)
+    step_id = fields.Many2one("hr.recruitment.drip.step", readonly=True)
+    variant_id = fields.Many2one("hr.recruitment.drip.step.variant", readonly=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Datetime(string="Sent On", readonly=True)
