@@ -1236,6 +1236,31 @@ class HrApplicantDrip(models.Model):
         compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
     )
 
+    running_drip_id = fields.Many2one(
+        "hr.recruitment.drip",
+        string="Running Drip",
+        compute="_compute_running_drip_id",
+        groups=OFFICER_GROUP,
+        help="The drip sequence the candidate is running in now (the latest if several).",
+    )
+
+    def _compute_running_drip_id(self):
+        talents = self._get_talent()
+        running = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search_fetch(
+                [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
+                ["applicant_id", "drip_id"],
+                order="id",
+            )
+        )
+        drip_by_talent = {enrollment.applicant_id: enrollment.drip_id for enrollment in running}
+        for applicant in self:
+            applicant.running_drip_id = drip_by_talent.get(
+                applicant.pool_applicant_id or applicant, False
+            )
+
     def _compute_drip_enrollment_count(self):
         talents = self._get_talent()
         counts = dict(

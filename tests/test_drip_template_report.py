@@ -14,6 +14,10 @@ class TestDripTemplateReport(DripCommon):
         self.drip.enroll(self.talent_ada | self.talent_bob)
         other_drip.allow_overlap = True
         other_drip.enroll(self.talent_cy)
+        # the passive candidates kanban shows the drip each candidate runs in
+        self.assertEqual(self.talent_ada.running_drip_id, self.drip)
+        self.assertEqual(self.talent_cy.running_drip_id, other_drip)
+        self.assertFalse(self.talent_dan.running_drip_id)
         with self.mock_mail_gateway():
             self._run_drip_cron()
         touchpoints = self.env["hr.recruitment.touchpoint"].search(
