@@ -1238,7 +1238,6 @@ class HrApplicantDrip(models.Model):
 
     running_drip_id = fields.Many2one(
         "hr.recruitment.drip",
-        string="Running Drip",
         compute="_compute_running_drip_id",
         groups=OFFICER_GROUP,
         help="The drip sequence the candidate is running in now (the latest if several).",
