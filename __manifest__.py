@@ -32,6 +32,7 @@
         "data/mail_template_data.xml",
         "views/hr_recruitment_drip_views.xml",
         "views/hr_recruitment_drip_enrollment_views.xml",
+        "views/hr_recruitment_drip_template_report_views.xml",
         "views/hr_applicant_drip_views.xml",
         "wizards/hr_recruitment_drip_enroll_views.xml",
         "wizards/hr_recruitment_drip_step_preview_views.xml",

@@ -569,6 +569,15 @@ class HrApplicant(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/recruitment/preferences/{self._get_outreach_token()}"
 
+    def _get_outreach_resource_url(self):
+        """The candidate's own tracked link to the resource being shared (share wizard: one
+        candidate per render, `passive_resource_url`; drip step: `passive_resource_urls` by id)."""
+        self.ensure_one()
+        context = self.env.context
+        return (context.get("passive_resource_urls") or {}).get(self.id) or context.get(
+            "passive_resource_url", ""
+        )
+
     def _get_outreach_unsubscribe_url(self):
         """Public one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
         self.ensure_one()
@@ -1287,6 +1296,30 @@ class HrApplicantDrip(models.Model):
     drip_enrollment_count = fields.Integer(
         compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
     )
+
+    running_drip_id = fields.Many2one(
+        "hr.recruitment.drip",
+        compute="_compute_running_drip_id",
+        groups=OFFICER_GROUP,
+        help="The drip sequence the candidate is running in now (the latest if several).",
+    )
+
+    def _compute_running_drip_id(self):
+        talents = self._get_talent()
+        running = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            .search_fetch(
+                [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
+                ["applicant_id", "drip_id"],
+                order="id",
+            )
+        )
+        drip_by_talent = {enrollment.applicant_id: enrollment.drip_id for enrollment in running}
+        for applicant in self:
+            applicant.running_drip_id = drip_by_talent.get(
+                applicant.pool_applicant_id or applicant, False
+            )
 
     def _compute_drip_enrollment_count(self):
         talents = self._get_talent()

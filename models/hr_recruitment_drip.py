@@ -89,6 +89,18 @@ class HrRecruitmentDrip(models.Model):
         default="skip",
         required=True,
     )
+    ab_auto_apply = fields.Boolean(
+        string="Apply A/B Winners",
+        tracking=True,
+        help="When a variant of a step wins its A/B test with enough evidence, give it every "
+        "candidate (100 %) automatically, once a day. Otherwise the drip only suggests it.",
+    )
+    ab_winner_step_ids = fields.Many2many(
+        "hr.recruitment.drip.step",
+        string="A/B Winners to Apply",
+        compute="_compute_ab_winner_step_ids",
+        help="Steps with an A/B winner that does not get every candidate yet.",
+    )
     enrollment_count = fields.Integer(compute="_compute_statistics")
     running_count = fields.Integer(compute="_compute_statistics")
     error_count = fields.Integer(compute="_compute_statistics")
@@ -152,6 +164,11 @@ class HrRecruitmentDrip(models.Model):
                 }
             )
 
+    @api.depends("step_ids.ab_winner_to_apply")
+    def _compute_ab_winner_step_ids(self):
+        for drip in self:
+            drip.ab_winner_step_ids = drip.step_ids.filtered("ab_winner_to_apply")
+
     @api.model
     def _statistic_fields(self):
         return [
@@ -174,6 +191,13 @@ class HrRecruitmentDrip(models.Model):
         for drip, vals in zip(self, vals_list, strict=True):
             vals.setdefault("name", self.env._("%(name)s (copy)", name=drip.name))
         return vals_list
+
+    def write(self, vals):
+        restored = self.filtered(lambda d: not d.active) if vals.get("active") else self.browse()
+        res = super().write(vals)
+        # a drip restored with a template the drip may not send is refused (see _check_ready)
+        restored.step_ids.variant_ids.filtered("split_percent")._check_quality()
+        return res
 
     def action_open_enroll_wizard(self):
         self.ensure_one()
@@ -285,6 +309,16 @@ class HrRecruitmentDrip(models.Model):
                 min(enrollments.mapped("next_run_at"))
             )
         return {"enrollments": enrollments.sudo(False), "skipped": skipped}
+
+    def action_apply_ab_winners(self):
+        self.ensure_one()
+        return self.ab_winner_step_ids.action_apply_ab_winner()
+
+    @api.model
+    def _cron_apply_ab_winners(self):
+        """Daily: give A/B winners every candidate in the drips whose owner allows it."""
+        drips = self.search([("ab_auto_apply", "=", True)])
+        drips.step_ids._apply_ab_winner()
 
     def _filter_already_enrolled(self, talents, skipped):
         """Drop the talents already running in this drip, or in any drip unless overlap."""

@@ -298,8 +298,12 @@ class HrRecruitmentDripEnrollment(models.Model):
                 )
                 continue
             picked = self.env["hr.recruitment.drip.step.variant"]._pick_for(enrollments, variants)
+            # a template edited after activation may have lost its opt-out link: never send it
+            blockers = variants._get_quality_blockers() if step.channel == "email" else {}
             for variant, subset in picked.items():
-                if subset:
+                if subset and variant in blockers:
+                    subset._stop("error", blockers[variant])
+                elif subset:
                     subset._execute_isolated(step, variant, now)
                     sent_email |= step.channel == "email"
         if sent_email:
@@ -538,8 +542,10 @@ class HrRecruitmentDripEnrollment(models.Model):
             for applicant_id, notice in self.applicant_id._outreach_privacy_notices().items()
             if notice
         }
+        resource_context, resource_values = self._prepare_resource_links(step)
         applicants = self.applicant_id.sudo().with_context(
             **mailing._get_mass_mailing_context(),
+            **resource_context,
             outreach_drip_id=drip.id,
             outreach_privacy_notices=notices,
         )
@@ -569,6 +575,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     mail_message_id=mail.mail_message_id.id,
                     mailing_trace_id=trace.id,
                     privacy_notice=enrollment.applicant_id.id in notices,
+                    **resource_values.get(enrollment.id, {}),
                 )
             )
             enrollment.last_email_trace_id = trace
@@ -584,6 +591,33 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         (self - failed)._advance(step, now)
+
+    def _prepare_resource_links(self, step):
+        """An email step sharing a resource: each candidate's own tracked link.
+
+        :return: (render context, {enrollment id: touchpoint values})"""
+        resource = step.resource_id.sudo()
+        if not resource:
+            return {}, {}
+        trackers = resource._get_tracked_links(
+            [f"hr_recruitment_passive-drip-{enrollment.id}-{step.id}" for enrollment in self]
+        )
+        context = {
+            **resource._get_share_context(step.drip_id.user_id),
+            "passive_resource_urls": {
+                enrollment.applicant_id.id: tracker.short_url
+                for enrollment, tracker in zip(self, trackers, strict=True)
+            },
+        }
+        values = {
+            enrollment.id: {
+                "kind": "resource",
+                "resource_id": resource.id,
+                "link_tracker_id": tracker.id,
+            }
+            for enrollment, tracker in zip(self, trackers, strict=True)
+        }
+        return context, values
 
     def _send_sms(self, step, variant, now):
         template = variant.sms_template_id

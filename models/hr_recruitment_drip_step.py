@@ -1,10 +1,15 @@
 import re
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .hr_recruitment_drip import STAT_FIELDS
+
+# what an A/B test of a step's variants counts as a success (a rate over the emails sent)
+AB_METRICS = [("replied", "Reply rate"), ("clicked", "Click rate"), ("opened", "Open rate")]
 
 STEP_CHANNELS = [
     ("email", "Email"),
@@ -60,6 +65,15 @@ class HrRecruitmentDripStep(models.Model):
         "hr.recruitment.drip.step.variant", "step_id", string="Variants", copy=True
     )
     variant_count = fields.Integer(compute="_compute_variant_count")
+    resource_id = fields.Many2one(
+        "hr.recruitment.resource",
+        string="Share a Resource",
+        ondelete="set null",
+        help="Email steps: each candidate gets their own tracked link to this resource of the "
+        "library (placeholder object._get_outreach_resource_url() in the template, e.g. the "
+        "'share a resource' template); the touchpoint is a 'Shared resource' one and a click "
+        "counts for the step.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         compute="_compute_activity_type_id",
@@ -75,6 +89,37 @@ class HrRecruitmentDripStep(models.Model):
     opened_rate = fields.Float(compute="_compute_statistics")
     clicked_rate = fields.Float(compute="_compute_statistics")
     replied_rate = fields.Float(compute="_compute_statistics")
+    quality_warnings = fields.Html(
+        string="Template Quality",
+        compute="_compute_quality_warnings",
+        sanitize=True,
+        help="Brevity and quality checks of the variants' email templates. A blocking issue "
+        "(no preference or unsubscribe link, a template that does not render) keeps candidates "
+        "from being enrolled in the drip.",
+    )
+    ab_metric = fields.Selection(
+        AB_METRICS,
+        string="A/B Metric",
+        default="replied",
+        required=True,
+        help="What makes a variant better. Replies are the reliable figure: opens are inflated "
+        "by mail privacy protection and clicks by link scanners.",
+    )
+    ab_result = fields.Html(
+        string="A/B Result", compute="_compute_ab_result", sanitize=True, readonly=True
+    )
+    ab_p_value = fields.Float(string="p-value", compute="_compute_ab_result", digits=(16, 4))
+    ab_verdict = fields.Char(string="Verdict", compute="_compute_ab_result")
+    ab_winner_id = fields.Many2one(
+        "hr.recruitment.drip.step.variant",
+        string="A/B Winner",
+        compute="_compute_ab_result",
+        help="The variant that wins with enough evidence (see README, 'Learning what works').",
+    )
+    ab_winner_to_apply = fields.Boolean(
+        compute="_compute_ab_result",
+        help="A winner exists and does not get every candidate yet.",
+    )
 
     _delay_positive = models.Constraint("CHECK(delay >= 0)", "A step delay cannot be negative.")
 
@@ -101,6 +146,59 @@ class HrRecruitmentDripStep(models.Model):
             step.update({f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS})
             for key in ("opened_rate", "clicked_rate", "replied_rate"):
                 step[key] = figures.get(key, 0.0)
+
+    @api.depends("variant_ids.quality_warnings", "resource_id")
+    def _compute_quality_warnings(self):
+        for step in self:
+            parts = [
+                Markup("<p><b>%s</b></p>%s") % (variant.name, variant.quality_warnings)
+                for variant in step.variant_ids
+                if variant.quality_warnings
+            ]
+            if step.resource_id and step.channel == "email":
+                parts += [
+                    Markup("<p><b>%s</b></p><ul><li>%s</li></ul>")
+                    % (
+                        variant.name,
+                        self.env._(
+                            "The template does not contain the resource link: add "
+                            "object._get_outreach_resource_url()."
+                        ),
+                    )
+                    for variant in step.variant_ids
+                    if variant.mail_template_id
+                    and "_get_outreach_resource_url"
+                    not in (variant.mail_template_id.body_html or "")
+                ]
+            step.quality_warnings = Markup().join(parts) if parts else False
+
+    @api.depends("ab_metric", "variant_ids.split_percent")
+    def _compute_ab_result(self):
+        comparisons = self._get_ab_comparisons()
+        for step in self:
+            comparison = comparisons.get(step)
+            if not comparison:
+                step.update(
+                    {
+                        "ab_result": False,
+                        "ab_p_value": 0.0,
+                        "ab_verdict": False,
+                        "ab_winner_id": False,
+                        "ab_winner_to_apply": False,
+                    }
+                )
+                continue
+            result, variant_by_key = comparison
+            winner = variant_by_key.get(result["winner"]) if result["winner"] else False
+            step.update(
+                {
+                    "ab_result": step._format_ab_result(result, variant_by_key),
+                    "ab_p_value": result["p_value"],
+                    "ab_verdict": result["reason"],
+                    "ab_winner_id": winner,
+                    "ab_winner_to_apply": bool(winner and winner.split_percent < 100),
+                }
+            )
 
     @api.constrains("condition", "sequence", "drip_id")
     def _check_condition_has_email(self):
@@ -143,6 +241,121 @@ class HrRecruitmentDripStep(models.Model):
             step._check_variant_split()
             for variant in step.variant_ids:
                 variant._check_content()
+        self.variant_ids.filtered("split_percent")._check_quality()
+
+    def action_apply_ab_winner(self):
+        """Give the A/B winner every candidate (the owner's one click on the suggestion)."""
+        applied = self._apply_ab_winner()
+        if not applied:
+            raise UserError(
+                self.env._(
+                    "There is no A/B winner to apply: %(verdict)s",
+                    verdict="; ".join(filter(None, self.mapped("ab_verdict")))
+                    or self.env._("the step needs two or more variants with results."),
+                )
+            )
+        return True
+
+    def _get_ab_comparisons(self):
+        """{step: (hr.recruitment.ab.test._compare result, {key: variant})} for the steps with
+        two or more variants, from their drip touchpoints (one grouped query)."""
+        steps = self.filtered(lambda s: s.id and len(s.variant_ids) > 1)
+        if not steps:
+            return {}
+        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
+            [("variant_id", "in", steps.variant_ids.ids)], "variant_id"
+        )
+        AbTest = self.env["hr.recruitment.ab.test"]
+        comparisons = {}
+        for step in steps:
+            variants = step.variant_ids
+            names = variants.mapped("name")
+            variant_by_key = {
+                (v.name if names.count(v.name) == 1 else f"{v.name} #{v.id}"): v for v in variants
+            }
+            rows = []
+            for key, variant in variant_by_key.items():
+                figures = stats.get(variant.id, {})
+                rows.append(
+                    {
+                        "key": key,
+                        "sent": figures.get("sent", 0),
+                        "successes": min(figures.get(step.ab_metric, 0), figures.get("sent", 0)),
+                    }
+                )
+            comparisons[step] = (AbTest._compare(rows), variant_by_key)
+        return comparisons
+
+    def _format_ab_result(self, result, variant_by_key):
+        self.ensure_one()
+        metric = dict(self._fields["ab_metric"]._description_selection(self.env))[self.ab_metric]
+        rows = Markup().join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s %%</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td><td class='text-end'>%s %%</td></tr>"
+            )
+            % (
+                row["key"],
+                round(variant_by_key[row["key"]].split_percent),
+                row["sent"],
+                row["successes"],
+                round(row["rate"] * 100, 1),
+            )
+            for row in result["variants"]
+        )
+        return Markup(
+            "<table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+            "<p>%s</p><p><b>%s</b></p>"
+        ) % (
+            self.env._("Variant"),
+            self.env._("Split"),
+            self.env._("Sent"),
+            self.env._("Successes"),
+            metric,
+            rows,
+            self.env._(
+                "%(leader)s vs %(runner_up)s: p = %(p).4f (needs < %(alpha).3f)",
+                leader=result["leader"],
+                runner_up=result["runner_up"],
+                p=result["p_value"],
+                alpha=result["alpha"],
+            ),
+            result["reason"],
+        )
+
+    def _apply_ab_winner(self):
+        """Set the split of each step's A/B winner to 100 % and the others' to 0 %, and log it
+        in the drip's chatter; return the steps changed."""
+        applied = self.browse()
+        for step, (result, variant_by_key) in self._get_ab_comparisons().items():
+            winner = variant_by_key.get(result["winner"]) if result["winner"] else False
+            if not winner or winner.split_percent >= 100:
+                continue
+            step.sudo().write(
+                {
+                    "variant_ids": [
+                        (1, variant.id, {"split_percent": 100.0 if variant == winner else 0.0})
+                        for variant in step.variant_ids
+                    ]
+                }
+            )
+            step.drip_id.sudo().message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    self.env._(
+                        "Step '%(step)s': variant '%(variant)s' won its A/B test and now gets "
+                        "100 %% of the candidates (the other variants 0 %%).",
+                        step=step.name,
+                        variant=winner.name,
+                    ),
+                    result["reason"],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            applied |= step
+        return applied
 
     def _get_previous_email_step(self):
         self.ensure_one()

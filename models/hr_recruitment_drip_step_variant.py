@@ -53,10 +53,19 @@ class HrRecruitmentDripStepVariant(models.Model):
     opened_rate = fields.Float(compute="_compute_statistics")
     clicked_rate = fields.Float(compute="_compute_statistics")
     replied_rate = fields.Float(compute="_compute_statistics")
+    quality_warnings = fields.Html(
+        string="Template Quality",
+        compute="_compute_quality",
+        sanitize=True,
+        help="Brevity and quality checks of the email template, as sent by the drip (automated): "
+        "blocking issues keep the step from running.",
+    )
+    quality_blocking = fields.Boolean(string="Blocking Issue", compute="_compute_quality")
 
+    # 0 % is allowed: a variant that lost its A/B test stays, with its figures, but gets nobody
     _split_range = models.Constraint(
-        "CHECK(split_percent > 0 AND split_percent <= 100)",
-        "A variant's split must be more than 0% and at most 100%.",
+        "CHECK(split_percent >= 0 AND split_percent <= 100)",
+        "A variant's split must be between 0% and 100%.",
     )
 
     def _compute_statistics(self):
@@ -70,17 +79,83 @@ class HrRecruitmentDripStepVariant(models.Model):
             for key in ("opened_rate", "clicked_rate", "replied_rate"):
                 variant[key] = figures.get(key, 0.0)
 
+    @api.depends("mail_template_id.body_html", "mail_template_id.subject", "step_id.channel")
+    def _compute_quality(self):
+        issues_by_variant = self._get_quality_issues()
+        Template = self.env["mail.template"]
+        for variant in self:
+            issues = issues_by_variant.get(variant, [])
+            variant.quality_warnings = Template._format_outreach_quality_issues(issues)
+            variant.quality_blocking = any(severity == "blocking" for severity, _msg in issues)
+
     @api.model_create_multi
     def create(self, vals_list):
         variants = super().create(vals_list)
         variants._ensure_mailing()
+        variants._check_live_quality()
         return variants
 
     def write(self, vals):
         res = super().write(vals)
         if "mail_template_id" in vals or "step_id" in vals:
             self._ensure_mailing()
+            self._check_live_quality()
         return res
+
+    def _get_quality_issues(self):
+        """{variant: [(severity, message)]} of the email variants' templates, checked as
+        automated emails (the drip sends them without a recruiter); one check per template."""
+        by_template = {}
+        result = {}
+        for variant in self.filtered(lambda v: v.channel == "email" and v.mail_template_id):
+            template = variant.mail_template_id
+            if template not in by_template:
+                by_template[template] = template.sudo()._get_outreach_quality_issues(automated=True)
+            result[variant] = by_template[template]
+        return result
+
+    def _get_quality_blockers(self):
+        """{variant: sentence listing the blocking issues of its template}."""
+        return {
+            variant: self.env._(
+                "Step '%(step)s', variant '%(variant)s' (template '%(template)s'): %(issues)s",
+                step=variant.step_id.name,
+                variant=variant.name,
+                template=variant.mail_template_id.name,
+                issues=" ".join(message for severity, message in issues if severity == "blocking"),
+            )
+            for variant, issues in self._get_quality_issues().items()
+            if any(severity == "blocking" for severity, _message in issues)
+        }
+
+    def _check_quality(self):
+        """Raise a UserError listing the blocking template issues of these variants."""
+        blockers = self._get_quality_blockers()
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "Drip '%(drip)s' cannot send these emails; fix their templates (or choose "
+                    "others) first:\n%(lines)s",
+                    drip=self.drip_id[:1].name,
+                    lines="\n".join(f"- {line}" for line in blockers.values()),
+                )
+            )
+
+    def _check_live_quality(self):
+        """A template chosen on a live drip (active, with candidates running) is checked at once."""
+        live = self.filtered(lambda v: v.drip_id.active)
+        if not live:
+            return
+        running = (
+            self.env["hr.recruitment.drip.enrollment"]
+            .sudo()
+            ._read_group(
+                [("drip_id", "in", live.drip_id.ids), ("state", "in", ("running", "paused"))],
+                ["drip_id"],
+            )
+        )
+        live_drips = self.env["hr.recruitment.drip"].union(*(drip for (drip,) in running))
+        live.filtered(lambda v: v.drip_id in live_drips)._check_quality()
 
     def _check_content(self):
         for variant in self:

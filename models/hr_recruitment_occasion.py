@@ -207,7 +207,7 @@ class HrRecruitmentOccasion(models.Model):
                 subject=subjects[talent.id] or "",
                 text=text,
             )
-            talent.activity_schedule(
+            activity = talent.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_email"
                 if channel == "email"
                 else "mail.mail_activity_data_todo",
@@ -223,6 +223,7 @@ class HrRecruitmentOccasion(models.Model):
             values[talent.id] = {
                 "channel": channel,
                 "outcome": "planned",
+                "activity_id": activity.id,
                 "summary": f"{subjects[talent.id] or ''}\n{text}".strip(),
             }
         return self._create_touchpoints(talents, today, values)

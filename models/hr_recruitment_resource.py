@@ -83,20 +83,31 @@ class HrRecruitmentResource(models.Model):
     def _create_tracked_links(self, touchpoints):
         """One tracked link per share, so a click tells which candidate it was."""
         self.ensure_one()
-        trackers = (
-            self.env["link.tracker"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "url": self.url,
-                        "title": self.name,
-                        "label": f"hr_recruitment_passive-{touchpoint.id}",
-                    }
-                    for touchpoint in touchpoints
-                ]
-            )
+        trackers = self._get_tracked_links(
+            [f"hr_recruitment_passive-{touchpoint.id}" for touchpoint in touchpoints]
         )
         for touchpoint, tracker in zip(touchpoints, trackers, strict=True):
             touchpoint.link_tracker_id = tracker
         return trackers
+
+    def _get_tracked_links(self, labels):
+        """The link.tracker of this resource for each label (created when missing), in order."""
+        self.ensure_one()
+        return (
+            self.env["link.tracker"]
+            .sudo()
+            .search_or_create(
+                [{"url": self.url, "title": self.name, "label": label} for label in labels]
+            )
+        )
+
+    def _get_share_context(self, sender):
+        """Render context of the share template (title, type, description, sender)."""
+        self.ensure_one()
+        type_label = dict(self._fields["resource_type"]._description_selection(self.env))
+        return {
+            "passive_resource_title": self.name,
+            "passive_resource_type": type_label.get(self.resource_type, ""),
+            "passive_resource_description": self.description or "",
+            "passive_sender_name": sender.name,
+        }

@@ -162,6 +162,14 @@ class HrRecruitmentTouchpoint(models.Model):
         string="Reason", help="Why the candidate is not interested (or other details)."
     )
     snoozed_until = fields.Date(string="Not Before", help="'Not now' replies: when to come back.")
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Prepared Activity",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The recruiter's activity carrying a prepared message (occasion congratulation): "
+        "marking it done marks this touchpoint done.",
+    )
     # --- end issue 5 ---
 
     _applicant_date_idx = models.Index("(applicant_id, date DESC)")
@@ -332,6 +340,12 @@ class HrRecruitmentTouchpoint(models.Model):
             if vals:
                 touchpoint.write(vals)
 
+    def _on_activity_done(self):
+        """The recruiter did the prepared action (e.g. sent the congratulation): it happened now."""
+        self.filtered(lambda t: t.outcome == "planned").write(
+            {"outcome": "done", "date": fields.Datetime.now()}
+        )
+
 
 class HrRecruitmentTouchpointDrip(models.Model):
     """Drip links of a touchpoint, drip statistics, and the reply stop rule."""
@@ -359,6 +373,22 @@ class HrRecruitmentTouchpointDrip(models.Model):
     mailing_trace_id = fields.Many2one(
         "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
     )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        compute="_compute_mail_template_id",
+        store=True,
+        index="btree_not_null",
+        help="The template of the drip variant this email was sent from (kept when the "
+        "variant later changes template).",
+    )
+
+    @api.depends("variant_id")
+    def _compute_mail_template_id(self):
+        for touchpoint in self:
+            touchpoint.mail_template_id = (
+                touchpoint.variant_id.mail_template_id if touchpoint.channel == "email" else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -380,18 +410,21 @@ class HrRecruitmentTouchpointDrip(models.Model):
     def _get_drip_statistics(self, domain, groupby):
         """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
         stats = {}
-        for group, outcome, count in self.sudo()._read_group(
+        for group, outcome, count, clicked_count in self.sudo()._read_group(
             domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
             [groupby, "outcome"],
-            ["__count"],
+            ["__count", "clicked_date:count"],
         ):
             values = stats.setdefault(group.id, dict.fromkeys(DRIP_STAT_KEYS, 0))
             if outcome in ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced"):
                 values["sent"] += count
             if outcome in ("opened", "clicked", "replied"):
                 values["opened"] += count
+            # a candidate who clicked, then replied, clicked too
             if outcome == "clicked":
                 values["clicked"] += count
+            elif outcome == "replied":
+                values["clicked"] += clicked_count
             if outcome == "replied":
                 values["replied"] += count
             if outcome == "bounced":

@@ -13,13 +13,25 @@ class MailActivity(models.Model):
             .search([("activity_id", "in", self.ids), ("state", "in", ("running", "paused"))])
         )
 
+    def _get_planned_touchpoints(self):
+        """Touchpoints prepared with these activities (occasion congratulations)."""
+        if not self.ids:
+            return self.env["hr.recruitment.touchpoint"]
+        return (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search([("activity_id", "in", self.ids), ("outcome", "=", "planned")])
+        )
+
     def _action_done(self, feedback=False, attachment_ids=None):
         enrollments = self._get_drip_enrollments()
+        touchpoints = self._get_planned_touchpoints()
         result = super(MailActivity, self.with_context(drip_activity_dropped=True))._action_done(
             feedback=feedback, attachment_ids=attachment_ids
         )
         if enrollments:
             enrollments._on_activity_done(self, feedback=feedback)
+        touchpoints._on_activity_done()
         return result
 
     def unlink(self):

@@ -92,19 +92,21 @@ class MailTemplate(models.Model):
             issues = (
                 template._get_outreach_quality_issues() if template.model == "hr.applicant" else []
             )
-            template.outreach_quality_warnings = (
-                Markup("<ul>%s</ul>")
-                % Markup().join(
-                    Markup("<li><b>%s</b> %s</li>")
-                    % (
-                        self.env._("Blocking:") if severity == "blocking" else self.env._("Tip:"),
-                        message,
-                    )
-                    for severity, message in issues
-                )
-                if issues
-                else False
+            template.outreach_quality_warnings = self._format_outreach_quality_issues(issues)
+
+    @api.model
+    def _format_outreach_quality_issues(self, issues):
+        """The (severity, message) list of _get_outreach_quality_issues as an HTML list."""
+        if not issues:
+            return False
+        return Markup("<ul>%s</ul>") % Markup().join(
+            Markup("<li><b>%s</b> %s</li>")
+            % (
+                self.env._("Blocking:") if severity == "blocking" else self.env._("Tip:"),
+                message,
             )
+            for severity, message in issues
+        )
 
     def _get_outreach_quality_issues(self, automated=True, res_id=None):
         """Brevity and quality of an outreach email template, checked on its HTML rendered for

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 # a touchpoint outcome only moves forward: sent < opened < clicked < replied
 OUTCOME_RANK = {"planned": 0, "sent": 1, "delivered": 1, "opened": 2, "clicked": 3, "replied": 4}
@@ -65,7 +65,16 @@ class MailingTrace(models.Model):
             .sudo()
             .search([("mailing_trace_id", "in", traces.ids)])
         )
-        if outcome in OUTCOME_RANK:
+        if outcome in ("opened", "clicked"):
+            # the engagement rules (instant opens and clicks count less) read the event dates
+            now = fields.Datetime.now()
+            for trace, trace_touchpoints in touchpoints.grouped("mailing_trace_id").items():
+                at = (trace.links_click_datetime if outcome == "clicked" else None) or (
+                    trace.open_datetime or now
+                )
+                trace_touchpoints._register_tracking_event(outcome, at)
+            to_update = touchpoints.browse()
+        elif outcome in OUTCOME_RANK:
             to_update = touchpoints.filtered(
                 lambda t: OUTCOME_RANK.get(t.outcome, 9) < OUTCOME_RANK[outcome]
             )

@@ -26,6 +26,12 @@ from . import test_template_quality
 from . import test_reply_classification
 from . import test_ab_statistics
 from . import test_engagement_score
+from . import test_drip_quality
+from . import test_drip_tracking
+from . import test_drip_ab_winner
+from . import test_drip_template_report
+from . import test_drip_resource_step
+from . import test_occasion_activity
 from . import test_ui_tours
 from . import test_translations
 from . import test_ui_tours_drip

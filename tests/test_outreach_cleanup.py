@@ -138,7 +138,8 @@ class TestOutreachCleanup(PassiveCommon):
         self.assertNotIn(silent, self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company))
         silent.reengage_after = "2026-12-01"
         self.assertNotEqual(policy._check(silent, "email")[silent.id].reason, "unresponsive")
-        self.assertIn("Passive Candidates", silent.touchpoint_ids[:1].summary)
+        removal = silent.touchpoint_ids.filtered(lambda t: t.boundary_event == "unresponsive")
+        self.assertIn("Passive Candidates", removal.summary)
 
     def test_thresholds_follow_company_settings(self):
         self.company.write({"outreach_cleanup_min_messages": 2, "outreach_cleanup_days": 30})

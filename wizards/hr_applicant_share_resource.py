@@ -102,17 +102,13 @@ class HrApplicantShareResource(models.TransientModel):
             )
         )
         resource.sudo()._create_tracked_links(touchpoints)
-        type_label = dict(resource._fields["resource_type"]._description_selection(self.env))
-        template = self.template_id.sudo()
+        template = self.template_id.sudo().with_context(
+            **resource._get_share_context(self.env.user), passive_note=self.note or ""
+        )
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
-                passive_resource_url=touchpoint.link_tracker_id.short_url,
-                passive_resource_title=resource.name,
-                passive_resource_type=type_label.get(resource.resource_type, ""),
-                passive_resource_description=resource.description or "",
-                passive_note=self.note or "",
-                passive_sender_name=self.env.user.name,
+                passive_resource_url=touchpoint.link_tracker_id.short_url
             ).send_mail(applicant.id)
             mail = mails.browse(mail_id)
             touchpoint.mail_message_id = mail.mail_message_id
