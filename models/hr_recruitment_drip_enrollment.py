@@ -548,6 +548,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             **resource_context,
             outreach_drip_id=drip.id,
             outreach_privacy_notices=notices,
+            passive_qweb_compile_memo={},  # one QWeb compilation per batch (models/ir_qweb.py)
         )
         mails = applicants.message_mail_with_source(
             template,

@@ -43,3 +43,33 @@ class TestDripPerformance(DripCommon):
         small = self._queries_to_process(10, "small")
         large = self._queries_to_process(100, "large")
         self.assertLessEqual(abs(large - small), 5, f"10 steps: {small} queries, 100: {large}")
+
+    def test_batch_compiles_once_renders_each_candidate(self):
+        """The body is compiled once per batch (models/ir_qweb.py) yet each candidate gets
+        their own name, title and signed preference link."""
+        talents = self.env["hr.applicant"].create(
+            [
+                {
+                    "partner_name": f"Render Check {index}",
+                    "email_from": f"render.{index}@example.com",
+                    "talent_pool_ids": [(4, self.pool.id)],
+                    "current_company": f"Company {index}",
+                    "current_job_title": f"Title {index}",
+                }
+                for index in range(3)
+            ]
+        )
+        enrollments = self.drip.enroll(talents)["enrollments"].sudo()
+        with self.mock_mail_gateway():
+            enrollments._process_due()
+        mails = self._drip_mails(self.step_1).filtered(lambda m: m.res_id in talents.ids)
+        self.assertEqual(len(mails), 3)
+        for talent in talents:
+            body = mails.filtered(lambda m, t=talent: m.res_id == t.id).body_html
+            self.assertIn(talent.partner_name, body)
+            self.assertIn(talent.current_company, body)
+            self.assertIn(talent.current_job_title, body)
+            self.assertIn(talent._get_outreach_token(), body)
+            for other in talents - talent:
+                self.assertNotIn(other.partner_name, body)
+                self.assertNotIn(other._get_outreach_token(), body)
