@@ -79,7 +79,15 @@ class TestTranslations(PassiveCommon):
         committed = {
             entry.msgid for entry in polib.pofile(str(I18N / "hr_recruitment_passive.pot"))
         }
-        self.assertFalse(exported - committed, "terms missing from the .pot: regenerate it")
+        self.assertFalse(
+            exported - committed,
+            "terms missing from i18n/hr_recruitment_passive.pot: run tools/update-i18n, then "
+            "translate the new entries of i18n/fr.po",
+        )
         french = polib.pofile(str(I18N / "fr.po"))
         translated = {entry.msgid for entry in french if entry.translated()}
-        self.assertFalse(exported - translated, "terms without a French translation in fr.po")
+        self.assertFalse(
+            exported - translated,
+            "terms without a French translation in i18n/fr.po: translate them (tools/update-i18n "
+            "adds new terms untranslated)",
+        )
