@@ -199,6 +199,18 @@ class HrRecruitmentDrip(models.Model):
         restored.step_ids.variant_ids.filtered("split_percent")._check_quality()
         return res
 
+    def _get_sender_email(self):
+        """From address of the drip's emails: the owner's, else the company's, else the
+        company's alias domain default sender (a fresh database's admin has no email)."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.user_id.email_formatted
+            or company.partner_id.email_formatted
+            or company.alias_domain_id.default_from_email
+            or False
+        )
+
     def action_open_enroll_wizard(self):
         self.ensure_one()
         talents = self.talent_pool_ids.talent_ids

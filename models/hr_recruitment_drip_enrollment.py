@@ -556,7 +556,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             auto_delete_keep_log=True,
             force_send=False,
             use_exclusion_list=True,
-            email_from=drip.user_id.email_formatted,
+            email_from=drip._get_sender_email(),
             author_id=drip.user_id.partner_id.id,
         )
         mail_by_applicant = {mail.res_id: mail for mail in mails}

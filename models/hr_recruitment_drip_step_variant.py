@@ -203,6 +203,17 @@ class HrRecruitmentDripStepVariant(models.Model):
         if not to_create:
             return
         model_id = self.env["ir.model"]._get_id("hr.applicant")
+        for drip in to_create.step_id.drip_id:
+            if not drip._get_sender_email():
+                raise UserError(
+                    self.env._(
+                        "Drip '%(drip)s' has no sender address: give its owner %(owner)s an "
+                        "email address, or set the email of company %(company)s.",
+                        drip=drip.name,
+                        owner=drip.user_id.name or "-",
+                        company=drip.company_id.name,
+                    )
+                )
         mailings = (
             self.env["mailing.mailing"]
             .sudo()
@@ -218,6 +229,7 @@ class HrRecruitmentDripStepVariant(models.Model):
                         "active": False,
                         "is_drip_mailing": True,
                         "user_id": v.step_id.drip_id.user_id.id,
+                        "email_from": v.step_id.drip_id._get_sender_email(),
                         "body_html": "<p></p>",
                     }
                     for v in to_create

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .drip_common import DripCommon
@@ -46,3 +47,35 @@ class TestDripForm(DripCommon):
         with Form(self.talent_ada.with_user(self.user_officer)) as applicant_form:
             self.assertEqual(applicant_form.drip_enrollment_count, 1)
             self.assertEqual(len(applicant_form.drip_enrollment_ids), 1)
+
+    def test_sender_falls_back_to_company_email(self):
+        owner = self.env["res.users"].create(
+            {"name": "No Mail Owner", "login": "no_mail_owner", "email": False}
+        )
+        self.company.email = "jobs@example.com"
+        drip = self.env["hr.recruitment.drip"].create(
+            {
+                "name": "Owner without email",
+                "user_id": owner.id,
+                "step_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "First",
+                            "channel": "email",
+                            "variant_ids": [
+                                (0, 0, {"name": "A", "mail_template_id": self.template_first.id})
+                            ],
+                        },
+                    )
+                ],
+            }
+        )
+        variant = drip.step_ids.variant_ids
+        variant._ensure_mailing()
+        self.assertIn("jobs@example.com", variant.mailing_id.email_from)
+        self.company.email = False
+        self.company.alias_domain_id = False
+        with self.assertRaisesText(UserError, "has no sender address"):
+            drip.copy().step_ids.variant_ids._ensure_mailing()
