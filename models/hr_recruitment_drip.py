@@ -201,14 +201,15 @@ class HrRecruitmentDrip(models.Model):
 
     def _get_sender_email(self):
         """From address of the drip's emails: the owner's, else the company's, else the
-        company's alias domain default sender (a fresh database's admin has no email)."""
+        company's alias domain default sender, else the current user's (a fresh database's
+        admin has no email)."""
         self.ensure_one()
         company = self.company_id
         return (
             self.user_id.email_formatted
             or company.partner_id.email_formatted
             or company.alias_domain_id.default_from_email
-            or False
+            or self.env.user.email_formatted
         )
 
     def action_open_enroll_wizard(self):

@@ -77,5 +77,6 @@ class TestDripForm(DripCommon):
         self.assertIn("jobs@example.com", variant.mailing_id.email_from)
         self.company.email = False
         self.company.alias_domain_id = False
+        self.user_manager.email = False
         with self.assertRaisesText(UserError, "has no sender address"):
-            drip.copy().step_ids.variant_ids._ensure_mailing()
+            drip.with_user(self.user_manager).copy()
