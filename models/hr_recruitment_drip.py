@@ -17,7 +17,7 @@ STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced")
 class HrRecruitmentDrip(models.Model):
     _name = "hr.recruitment.drip"
     _description = "Drip Sequence"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hr.recruitment.drip.stat.mixin"]
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -106,14 +106,6 @@ class HrRecruitmentDrip(models.Model):
     error_count = fields.Integer(compute="_compute_statistics")
     converted_count = fields.Integer(compute="_compute_statistics")
     opted_out_count = fields.Integer(compute="_compute_statistics")
-    sent_count = fields.Integer(compute="_compute_statistics")
-    opened_count = fields.Integer(compute="_compute_statistics")
-    clicked_count = fields.Integer(compute="_compute_statistics")
-    replied_count = fields.Integer(compute="_compute_statistics")
-    bounced_count = fields.Integer(compute="_compute_statistics")
-    opened_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
-    clicked_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
-    replied_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
     converted_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
 
     _send_hours_check = models.Constraint(

@@ -30,6 +30,7 @@ PLACEHOLDER_RE = re.compile(r"\{\{\s*(.+?)\s*\}\}|t-(?:out|esc|field|raw)=\"([^\
 
 class HrRecruitmentDripStep(models.Model):
     _name = "hr.recruitment.drip.step"
+    _inherit = ["hr.recruitment.drip.stat.mixin"]
     _description = "Drip Sequence Step"
     _order = "drip_id, sequence, id"
 
@@ -81,14 +82,6 @@ class HrRecruitmentDripStep(models.Model):
         readonly=False,
         help="Activity scheduled for the drip owner on manual steps.",
     )
-    sent_count = fields.Integer(compute="_compute_statistics")
-    opened_count = fields.Integer(compute="_compute_statistics")
-    clicked_count = fields.Integer(compute="_compute_statistics")
-    replied_count = fields.Integer(compute="_compute_statistics")
-    bounced_count = fields.Integer(compute="_compute_statistics")
-    opened_rate = fields.Float(compute="_compute_statistics")
-    clicked_rate = fields.Float(compute="_compute_statistics")
-    replied_rate = fields.Float(compute="_compute_statistics")
     quality_warnings = fields.Html(
         string="Template Quality",
         compute="_compute_quality_warnings",

@@ -6,6 +6,7 @@ from .hr_recruitment_drip import STAT_FIELDS
 
 class HrRecruitmentDripStepVariant(models.Model):
     _name = "hr.recruitment.drip.step.variant"
+    _inherit = ["hr.recruitment.drip.stat.mixin"]
     _description = "Drip Step Variant (A/B)"
     _order = "step_id, sequence, id"
 
@@ -45,14 +46,6 @@ class HrRecruitmentDripStepVariant(models.Model):
         help="Hidden technical mailing carrying the tracking (opens, clicks, replies, bounces) "
         "of this variant's emails.",
     )
-    sent_count = fields.Integer(compute="_compute_statistics")
-    opened_count = fields.Integer(compute="_compute_statistics")
-    clicked_count = fields.Integer(compute="_compute_statistics")
-    replied_count = fields.Integer(compute="_compute_statistics")
-    bounced_count = fields.Integer(compute="_compute_statistics")
-    opened_rate = fields.Float(compute="_compute_statistics")
-    clicked_rate = fields.Float(compute="_compute_statistics")
-    replied_rate = fields.Float(compute="_compute_statistics")
     quality_warnings = fields.Html(
         string="Template Quality",
         compute="_compute_quality",

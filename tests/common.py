@@ -2,6 +2,20 @@ from contextlib import contextmanager
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
+# a raw email for the mail gateway; BODY and {extra} headers are filled in by each test
+REPLY_TEMPLATE = """Return-Path: {return_path}
+To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+Date: {date}
+Message-ID: {msg_id}
+{extra}
+BODY
+"""
+
 
 class PassiveCommon(MailCommon):
     """Shared data: recruiters of each group, a job, skills and a few passive talents."""

@@ -4,21 +4,9 @@ from odoo.tests import freeze_time, tagged
 
 from odoo.addons.hr_recruitment_passive.models.mail_thread import is_auto_reply, parse_return_date
 
-from .common import PassiveCommon
+from .common import REPLY_TEMPLATE, PassiveCommon
 
 NOW = datetime(2026, 12, 2, 10, 0)
-REPLY_TEMPLATE = """Return-Path: {return_path}
-To: {to}
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-Date: {date}
-Message-ID: {msg_id}
-{extra}
-BODY
-"""
 
 
 @tagged("post_install", "-at_install")

@@ -5,20 +5,8 @@ from odoo.tests import Form, freeze_time, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
+from .common import REPLY_TEMPLATE
 from .drip_common import MONDAY, DripCommon
-
-REPLY_TEMPLATE = """Return-Path: {return_path}
-To: {to}
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-Date: {date}
-Message-ID: {msg_id}
-{extra}
-BODY
-"""
 
 
 class BoundariesDripCommon(DripCommon, SMSCase):
