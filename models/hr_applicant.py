@@ -1242,7 +1242,11 @@ class HrApplicant(models.Model):
         opt_out = set()
         if hasattr(super(), "_mailing_get_opt_out_list"):
             opt_out = set(super()._mailing_get_opt_out_list(mailing))
-        applicants = self.sudo().search(mailing._get_recipients_domain())
+        domain = Domain(mailing._get_recipients_domain())
+        batch_ids = self.env.context.get("passive_optout_res_ids")
+        if batch_ids is not None:  # one composer batch (wizards/mail_compose_message.py)
+            domain &= Domain("id", "in", batch_ids)
+        applicants = self.sudo().search(domain)
         decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
         return opt_out | {
             applicant.email_normalized

@@ -24,3 +24,11 @@ class MailComposeMessage(models.TransientModel):
                 if values.get(fname):
                     values[fname] = Markup(values[fname]) + block
         return values_all
+
+    def _get_optout_emails(self, mail_values_dict):
+        """Called once per composer batch: let the contact policy look at this batch's
+        candidates only, not at the mailing's whole audience every time."""
+        composer = self
+        if self.model == "hr.applicant":
+            composer = self.with_context(passive_optout_res_ids=list(mail_values_dict))
+        return super(MailComposeMessage, composer)._get_optout_emails(mail_values_dict)
