@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # a touchpoint outcome only moves forward: sent < opened < clicked < replied
 OUTCOME_RANK = {"planned": 0, "sent": 1, "delivered": 1, "opened": 2, "clicked": 3, "replied": 4}
@@ -7,20 +7,61 @@ OUTCOME_RANK = {"planned": 0, "sent": 1, "delivered": 1, "opened": 2, "clicked":
 class MailingTrace(models.Model):
     _inherit = "mailing.trace"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        traces = super().create(vals_list)
+        traces._log_mailing_touchpoints()
+        return traces
+
+    def _log_mailing_touchpoints(self):
+        """An Email Marketing mailing that reaches a passive candidate is an automated outbound
+        touchpoint (it counts toward the contact caps and its opens and clicks feed the
+        engagement score); drips log their own touchpoints."""
+        traces = self.sudo().filtered(
+            lambda t: (
+                t.model == "hr.applicant"
+                and t.res_id
+                and t.trace_status not in ("cancel", "error")
+                and t.mass_mailing_id
+                and not t.mass_mailing_id.is_drip_mailing
+            )
+        )
+        if not traces:
+            return
+        applicants = self.env["hr.applicant"].sudo().browse(set(traces.mapped("res_id"))).exists()
+        passive_ids = set(applicants.filtered(lambda a: a._get_talent().is_passive_candidate).ids)
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            [
+                {
+                    "applicant_id": trace.res_id,
+                    "channel": "email",
+                    "direction": "outbound",
+                    "kind": "outreach",
+                    "outcome": "sent",
+                    "automated": True,
+                    "summary": trace.mass_mailing_id.subject,
+                    "user_id": trace.mass_mailing_id.user_id.id,
+                    "mailing_trace_id": trace.id,
+                }
+                for trace in traces
+                if trace.res_id in passive_ids
+            ]
+        )
+
     def set_sent(self, domain=None):
         traces = super().set_sent(domain=domain)
-        traces._drip_sync_touchpoints("sent")
+        traces._sync_touchpoints("sent")
         return traces
 
     def set_opened(self, domain=None):
         traces, domain = self._drip_skip_auto_reply(domain)
         traces = super(MailingTrace, traces).set_opened(domain=domain)
-        traces._drip_sync_touchpoints("opened")
+        traces._sync_touchpoints("opened")
         return traces
 
     def set_clicked(self, domain=None):
         traces = super().set_clicked(domain=domain)
-        traces._drip_sync_touchpoints("clicked")
+        traces._sync_touchpoints("clicked")
         return traces
 
     def set_replied(self, domain=None):
@@ -28,22 +69,22 @@ class MailingTrace(models.Model):
         # hr.recruitment.touchpoint.create), which tells out-of-office answers apart
         traces, domain = self._drip_skip_auto_reply(domain)
         traces = super(MailingTrace, traces).set_replied(domain=domain)
-        traces._drip_sync_touchpoints("replied")
+        traces._sync_touchpoints("replied")
         return traces
 
     def set_bounced(self, domain=None, bounce_message=False):
         traces = super().set_bounced(domain=domain, bounce_message=bounce_message)
-        traces._drip_sync_touchpoints("bounced")
+        traces._sync_touchpoints("bounced")
         return traces
 
     def set_failed(self, domain=None, failure_type=False):
         traces = super().set_failed(domain=domain, failure_type=failure_type)
-        traces._drip_sync_touchpoints("failed")
+        traces._sync_touchpoints("failed")
         return traces
 
     def set_canceled(self, domain=None):
         traces = super().set_canceled(domain=domain)
-        traces._drip_sync_touchpoints("failed")
+        traces._sync_touchpoints("failed")
         return traces
 
     def _drip_skip_auto_reply(self, domain):
@@ -55,9 +96,10 @@ class MailingTrace(models.Model):
         traces = self + (self.search(domain) if domain else self.browse())
         return traces.filtered(lambda t: not t.sudo().mass_mailing_id.is_drip_mailing), None
 
-    def _drip_sync_touchpoints(self, outcome):
-        """Keep the outcome of drip touchpoints current; bounces stop, opens wake drips."""
-        traces = self.sudo().filtered(lambda t: t.mass_mailing_id.is_drip_mailing)
+    def _sync_touchpoints(self, outcome):
+        """Keep the outcome of drip and Email Marketing touchpoints current; bounces stop
+        outreach, opens wake drips."""
+        traces = self.sudo().filtered(lambda t: t.model == "hr.applicant")
         if not traces:
             return
         touchpoints = (

@@ -36,3 +36,4 @@ from . import test_ui_tours
 from . import test_translations
 from . import test_ui_tours_drip
 from . import test_translations_candidate
+from . import test_mailing_touchpoints
