@@ -1360,18 +1360,17 @@ class HrApplicantDrip(models.Model):
             self._outreach_stop("do_not_contact")
         return res
 
-    def _outreach_stop(self, reason):
-        res = super()._outreach_stop(reason)
-        enrollments = (
+    def _get_drip_enrollments(self, domain):
+        """The drip enrollments of these candidates' talents matching `domain` (sudo)."""
+        return (
             self.env["hr.recruitment.drip.enrollment"]
             .sudo()
-            .search(
-                [
-                    ("applicant_id", "in", self._get_talent().ids),
-                    ("state", "in", ("running", "paused")),
-                ]
-            )
+            .search(Domain("applicant_id", "in", self._get_talent().ids) & Domain(domain))
         )
+
+    def _outreach_stop(self, reason):
+        res = super()._outreach_stop(reason)
+        enrollments = self._get_drip_enrollments([("state", "in", ("running", "paused"))])
         rule = {"replied": "stop_on_reply", "applied": "stop_on_apply", "bounced": "stop_on_bounce"}
         if reason in rule:
             enrollments = enrollments.filtered(lambda e: e.drip_id[rule[reason]])
@@ -1380,17 +1379,8 @@ class HrApplicantDrip(models.Model):
 
     def _outreach_pause(self, until):
         res = super()._outreach_pause(until)
-        enrollments = (
-            self.env["hr.recruitment.drip.enrollment"]
-            .sudo()
-            .search(
-                [
-                    ("applicant_id", "in", self._get_talent().ids),
-                    ("state", "=", "running"),
-                    ("next_run_at", "!=", False),
-                    ("next_run_at", "<", until),
-                ]
-            )
+        enrollments = self._get_drip_enrollments(
+            [("state", "=", "running"), ("next_run_at", "!=", False), ("next_run_at", "<", until)]
         )
         enrollments._postpone(
             until,
@@ -1438,12 +1428,4 @@ class HrApplicantDrip(models.Model):
         return action
 
     def action_open_drip_enroll_wizard(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Add to drip sequence"),
-            "res_model": "hr.recruitment.drip.enroll",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_applicant_ids": self.ids},
-        }
+        return self.env["hr.recruitment.drip.enroll"]._action_open(self)

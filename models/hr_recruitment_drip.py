@@ -206,19 +206,9 @@ class HrRecruitmentDrip(models.Model):
 
     def action_open_enroll_wizard(self):
         self.ensure_one()
-        talents = self.talent_pool_ids.talent_ids
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Add to drip sequence"),
-            "res_model": "hr.recruitment.drip.enroll",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_drip_id": self.id,
-                "default_applicant_ids": talents.ids,
-            },
-        }
+        return self.env["hr.recruitment.drip.enroll"]._action_open(
+            self.talent_pool_ids.talent_ids, drip=self
+        )
 
     def action_view_enrollments(self):
         self.ensure_one()

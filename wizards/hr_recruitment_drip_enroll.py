@@ -24,6 +24,22 @@ class HrRecruitmentDripEnroll(models.TransientModel):
             wizard.enrolled_count = results.count("enrolled")
             wizard.skipped_count = results.count("skipped")
 
+    @api.model
+    def _action_open(self, applicants, drip=False):
+        """The 'Add to drip sequence' dialog, from the candidates list or from a drip."""
+        context = {"default_applicant_ids": applicants.ids}
+        if drip:
+            context["default_drip_id"] = drip.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add to drip sequence"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
+
     def action_enroll(self):
         self.ensure_one()
         result = self.drip_id.enroll(self.applicant_ids)
