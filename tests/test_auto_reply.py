@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.models.mail_thread import is_auto_reply, parse_return_date
+from odoo.addons.hr_recruitment_passive.misc.mail_parsing import is_auto_reply, parse_return_date
 
 from .common import REPLY_TEMPLATE, PassiveCommon
 
@@ -96,7 +96,7 @@ class TestAutoReply(PassiveCommon):
     def test_detection_rules(self):
         self.assertTrue(is_auto_reply({"Auto-Submitted": "auto-generated"}, "Hi"))
         self.assertFalse(is_auto_reply({"Auto-Submitted": "no"}, "Re: Hi"))
-        self.assertTrue(is_auto_reply({"Precedence": "bulk"}, "Hi"))
+        self.assertFalse(is_auto_reply({"Precedence": "bulk"}, "Hi"), "a list, not a responder")
         self.assertFalse(is_auto_reply({"Precedence": "list"}, "Re: Hi"))
         for subject in (
             "Out of Office: Hi",
