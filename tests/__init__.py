@@ -39,3 +39,4 @@ from . import test_translations_candidate
 from . import test_mailing_touchpoints
 from . import test_inbound_corpus
 from . import test_reply_boundaries
+from . import test_mail_parsing

@@ -19,7 +19,6 @@ from odoo.addons.hr_recruitment_passive.misc.mail_parsing import (
     parse_return_date,
 )
 
-from .common import REPLY_TEMPLATE
 from .drip_common import DripCommon
 
 NOW = datetime(2026, 12, 2, 10, 0)
@@ -499,19 +498,10 @@ class TestInboundCorpus(DripCommon):
 
     def _process(self, mail, talent, outreach):
         sender = talent.partner_id.email_formatted if mail.sender == CANDIDATE else mail.sender
-        with self.mock_mail_gateway():
-            self.format_and_process(
-                REPLY_TEMPLATE.replace("BODY", mail.body),
-                sender,
-                f"{self.alias_catchall}@{self.alias_domain}",
-                subject=mail.subject,
-                extra=mail.headers.replace("{candidate}", talent.email_normalized)
-                + (f"Cc: {talent.email_normalized}\n" if mail.sender != CANDIDATE else "")
-                + f"In-Reply-To: {outreach.message_id}\n",
-                target_model="hr.applicant",
-                target_field="partner_name",
-            )
-        self.env.invalidate_all()
+        headers = mail.headers.replace("{candidate}", talent.email_normalized)
+        if mail.sender != CANDIDATE:
+            headers += f"Cc: {talent.email_normalized}\n"
+        self._receive_email(outreach.message_id, sender, mail.subject, mail.body, headers)
         return talent.touchpoint_ids.filtered(lambda t: t.direction == "inbound")
 
     def test_corpus_through_the_mail_gateway(self):
@@ -571,16 +561,12 @@ class TestInboundCorpus(DripCommon):
                 "pool_applicant_id": talent.id,
             }
         )
-        with self.mock_mail_gateway():
-            self.format_and_process(
-                REPLY_TEMPLATE.replace("BODY", "Yes, let's talk."),
-                "Me <Private.Address@home.example>",
-                f"{self.alias_catchall}@{self.alias_domain}",
-                subject="Re: A role you may like",
-                extra=f"In-Reply-To: {outreach.message_id}\n",
-                target_model="hr.applicant",
-                target_field="partner_name",
-            )
+        self._receive_email(
+            outreach.message_id,
+            "Me <Private.Address@home.example>",
+            "Re: A role you may like",
+            "Yes, let's talk.",
+        )
         reply = talent.touchpoint_ids.filtered(lambda t: t.direction == "inbound")
         self.assertEqual((reply.kind, reply.third_party), ("reply", False))
         self.assertEqual((enrollment.state, enrollment.stop_reason), ("stopped", "replied"))

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
-from .common import REPLY_TEMPLATE
 from .drip_common import MONDAY, DripCommon
+
+EMAIL_REPLY = {"channel": "email", "direction": "inbound", "kind": "reply", "outcome": "replied"}
 
 
 @tagged("post_install", "-at_install")
@@ -31,15 +32,14 @@ class TestReplyBoundaries(DripCommon):
             ]
         )
 
+    def _enroll_ada_and_bob(self):
+        enrollments = self.drip.enroll(self.talent_ada | self.talent_bob)["enrollments"]
+        by_talent = {enrollment.applicant_id: enrollment for enrollment in enrollments}
+        return by_talent[self.talent_ada], by_talent[self.talent_bob]
+
     def _reply(self, talent, text):
-        return self._touchpoint(
-            talent,
-            channel="email",
-            direction="inbound",
-            kind="reply",
-            outcome="replied",
-            summary=text,
-        )
+        """An email reply of the candidate, as the mail gateway logs it."""
+        return self._touchpoint(talent, summary=text, **EMAIL_REPLY)
 
     def _assert_opted_out(self, talent, application, enrollment, origin):
         self.assertTrue(talent.outreach_opted_out)
@@ -59,14 +59,7 @@ class TestReplyBoundaries(DripCommon):
         self.assertEqual(talent.outreach_status, "opted_out")
 
     def test_unsubscribe_reply_is_the_full_opt_out(self):
-        enrollments = self.drip.enroll(self.talent_ada | self.talent_bob)["enrollments"]
-        ada, bob = (
-            enrollments.filtered(lambda e, t=t: e.applicant_id == t)
-            for t in (
-                self.talent_ada,
-                self.talent_bob,
-            )
-        )
+        ada, bob = self._enroll_ada_and_bob()
         reply = self._reply(self.talent_ada, "Please remove me from your list")
         self.assertEqual(ada.state, "running")
         reply.with_user(self.user_officer).with_context(
@@ -94,14 +87,7 @@ class TestReplyBoundaries(DripCommon):
         self.assertEqual(enrollment.next_run_at, datetime(*until.timetuple()[:3]), "drip paused")
 
     def test_not_now_reply_is_the_full_snooze(self):
-        enrollments = self.drip.enroll(self.talent_ada | self.talent_bob)["enrollments"]
-        ada, bob = (
-            enrollments.filtered(lambda e, t=t: e.applicant_id == t)
-            for t in (
-                self.talent_ada,
-                self.talent_bob,
-            )
-        )
+        ada, bob = self._enroll_ada_and_bob()
         reply = self._reply(self.talent_ada, "Not now, maybe in three years.")
         with self.assertRaisesText(UserError, "within two years"):
             reply._apply_reply_class("not_now", until=date(2029, 3, 1))
@@ -117,18 +103,9 @@ class TestReplyBoundaries(DripCommon):
         self.talent_bob.with_user(public).sudo()._outreach_snooze(date(2026, 6, 2))
         self._assert_snoozed(self.talent_bob, bob, date(2026, 6, 2))
 
-    def _receive(self, talent, mail, email_from, body, headers=""):
-        with self.mock_mail_gateway():
-            self.format_and_process(
-                REPLY_TEMPLATE.replace("BODY", body),
-                email_from,
-                f"{self.alias_catchall}@{self.alias_domain}",
-                subject=f"Re: {mail.subject}",
-                extra=f"{headers}Cc: {talent.email_normalized}\nIn-Reply-To: {mail.message_id}\n",
-                target_model="hr.applicant",
-                target_field="partner_name",
-            )
-        self.env.invalidate_all()
+    def _receive(self, talent, mail, email_from, body):
+        cc = f"Cc: {talent.email_normalized}\n"
+        self._receive_email(mail.message_id, email_from, f"Re: {mail.subject}", body, cc)
 
     def test_third_party_reply_to_a_drip_email_is_no_reply(self):
         self.drip.stop_on_reply = True
