@@ -639,7 +639,8 @@ class HrApplicant(models.Model):
             }
         )
         if vals.get("auto_reply") and not vals.get("third_party"):
-            self._outreach_handle_auto_reply(message, self.env.context["outreach_auto_reply"])
+            until = self.env.context["outreach_auto_reply"].get("until")
+            self._outreach_handle_auto_reply(message, until)
 
     def _outreach_inbound_touchpoint_values(self, message):
         """Touchpoint values of an email received on this candidate's thread: the candidate's
@@ -1256,11 +1257,9 @@ class HrApplicant(models.Model):
             "context": {"create": False},
         }
 
-    def _outreach_handle_auto_reply(self, message, auto_reply):
-        """An out-of-office answer (`auto_reply`: {'until': return date or None}): note it on
-        its touchpoint and pause drips until the return date when one was read (it neither
-        stops drips nor counts as engagement)."""
-        until = auto_reply.get("until")
+    def _outreach_handle_auto_reply(self, message, until):
+        """An out-of-office answer: note it on its touchpoint and pause drips until the
+        return date when one was read (it neither stops drips nor counts as engagement)."""
         touchpoint = (
             self.env["hr.recruitment.touchpoint"]
             .sudo()
