@@ -39,9 +39,27 @@ ANONYMIZED_PARTNER_FIELDS = (
     "website",
     "function",
     "comment",
+    "vat",
+    "ref",
+    "company_name",
 )
 # the contact's picture, stored as attachments: deleted with them (one unlink for all)
 PARTNER_IMAGE_FIELDS = ("image_1920", "image_1024", "image_512", "image_256", "image_128")
+# what the dry run and the log say about a record besides its model and id: fields that
+# carry no personal data (hr.applicant and res.partner get a sentence, see `_reference`)
+REFERENCE_FIELDS = {
+    "mail.message": ("message_type", "date"),
+    "ir.attachment": ("mimetype", "res_field", "create_date"),
+    "mail.activity": ("activity_type_id", "date_deadline"),
+    "mail.followers": ("res_model", "res_id"),
+    "hr.applicant.skill": ("skill_type_id", "skill_id"),
+    "hr.recruitment.touchpoint": ("channel", "kind", "date"),
+    "hr.recruitment.drip.enrollment": ("drip_id", "state"),
+    "mailing.trace": ("mass_mailing_id", "trace_status"),
+    "link.tracker.click": ("create_date",),
+    "calendar.event": ("start", "duration"),
+    "sms.sms": ("state", "failure_type"),
+}
 # writes that must neither leave a tracking message (it would keep the old value) nor spread
 # the emptied profile to the talent's applications of other companies
 QUIET_WRITE_CONTEXT = {
@@ -131,6 +149,24 @@ class HrRecruitmentRetention(models.AbstractModel):
             .search([("model", "=", "hr.applicant"), ("res_id", "in", records.ids)])
         )
         activities = env["mail.activity"].sudo().with_context(active_test=False).search(document)
+        meetings = (
+            env["calendar.event"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("applicant_id", "in", records.ids)])
+        )
+        # a meeting's own chatter and followers go with it
+        messages |= (
+            env["mail.message"]
+            .sudo()
+            .search([("model", "=", "calendar.event"), ("res_id", "in", meetings.ids)])
+        )
+        followers |= (
+            env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", "calendar.event"), ("res_id", "in", meetings.ids)])
+        )
+        sms = env["sms.sms"].sudo().search([("mail_message_id", "in", messages.ids)])
         partners = records.partner_id
         kept = self._partners_used_elsewhere(
             partners,
@@ -139,6 +175,8 @@ class HrRecruitmentRetention(models.AbstractModel):
                 "mail.message": messages.ids,
                 "mail.followers": followers.ids,
                 "mail.activity": activities.ids,
+                "calendar.event": meetings.ids,
+                "sms.sms": sms.ids,
             },
         )
         partners -= kept
@@ -202,6 +240,8 @@ class HrRecruitmentRetention(models.AbstractModel):
             },
             "delete": {
                 "mail.activity": activities,
+                "calendar.event": meetings,
+                "sms.sms": sms,
                 "mail.message": messages,
                 "ir.attachment": attachments,
                 "mail.followers": followers,
@@ -371,24 +411,12 @@ class HrRecruitmentRetention(models.AbstractModel):
                 job=record.job_id.name,
                 company=record.company_id.name,
             )
-        if model == "mail.message":
-            return f"{record.message_type} · {record.date}"
-        if model == "ir.attachment":
-            return f"{record.mimetype or '-'} · {record.create_date}"
-        if model == "mail.activity":
-            return f"{record.activity_type_id.name or '-'} · {record.date_deadline}"
-        if model == "hr.recruitment.touchpoint":
-            return f"{record.channel} · {record.kind} · {record.date}"
-        if model == "mailing.trace":
-            return f"{record.trace_status} · {record.mass_mailing_id.name or '-'}"
-        if model == "link.tracker.click":
-            return f"{record.create_date}"
-        if model == "hr.recruitment.drip.enrollment":
-            return record.drip_id.name
-        if model == "hr.applicant.skill":
-            return record.skill_id.name
-        if model == "mail.followers":
-            return f"{record.res_model} #{record.res_id}"
+        if model in REFERENCE_FIELDS:
+            values = (record[name] for name in REFERENCE_FIELDS[model])
+            return " · ".join(
+                str(value.display_name if isinstance(value, models.BaseModel) else value or "-")
+                for value in values
+            )
         if model == "res.partner":
             return self.env._("Contact used only by the anonymized records")
         return ""

@@ -24,8 +24,11 @@ SNAPSHOT_MODELS = (
     "hr.job",
     "hr.employee",
     "res.users",
+    "calendar.event",
+    "sms.sms",
 )
-SNAPSHOT_IGNORED_FIELDS = {"write_date", "write_uid"}
+# meeting_ids of a contact is the other side of a meeting's attendees: the meeting is listed
+SNAPSHOT_IGNORED_FIELDS = {"write_date", "write_uid", "meeting_ids"}
 
 
 @tagged("post_install", "-at_install")
@@ -123,6 +126,39 @@ class TestRetention(PassiveCommon):
         )
         w["activity"] = w["old_app_a"].activity_schedule(
             "mail.mail_activity_data_todo", summary="Call Olga back"
+        )
+        w["meeting"], w["meeting_b"], w["other_meeting"] = self.env["calendar.event"].create(
+            [
+                {
+                    "name": "Interview with Olga",
+                    "applicant_id": w["old_app_a"].id,
+                    "partner_ids": [(6, 0, (w["old"].partner_id | self.partner_employee).ids)],
+                    "start": "2026-01-05 10:00:00",
+                    "stop": "2026-01-05 11:00:00",
+                },
+                {
+                    "name": "Interview with Olga in B",
+                    "applicant_id": w["old_app_b"].id,
+                    "partner_ids": [(6, 0, w["old"].partner_id.ids)],
+                    "start": "2026-01-06 10:00:00",
+                    "stop": "2026-01-06 11:00:00",
+                },
+                {
+                    "name": "Team lunch",
+                    "partner_ids": [(6, 0, self.partner_employee.ids)],
+                    "start": "2026-01-07 12:00:00",
+                    "stop": "2026-01-07 13:00:00",
+                },
+            ]
+        )
+        sms_message = w["old"].message_post(body="SMS to Olga", message_type="sms")
+        w["sms"] = self.env["sms.sms"].create(
+            {
+                "number": "+32470000009",
+                "body": "Hi Olga",
+                "mail_message_id": sms_message.id,
+                "state": "error",
+            }
         )
         done = w["old"].activity_schedule("mail.mail_activity_data_call", summary="Olga call")
         done.action_feedback(feedback="Olga said maybe")
@@ -238,6 +274,8 @@ class TestRetention(PassiveCommon):
         )
         # nothing of company B, of the hired, employee-linked or ongoing talents, of Bob
         for kept in (
+            "meeting_b",
+            "other_meeting",
             "old_app_b",
             "attachment_b",
             "hired",
@@ -261,6 +299,7 @@ class TestRetention(PassiveCommon):
         self.assertFalse(old.partner_id or old.current_company or old.do_not_contact_reason)
         self.assertFalse(w["old_app_a"].applicant_notes or w["old_app_a"].salary_expected)
         self.assertFalse(w["attachment"].exists() or w["activity"].exists())
+        self.assertFalse(w["meeting"].exists() or w["sms"].exists())
         self.assertFalse(
             self.env["mail.message"].search_count(
                 [("model", "=", "hr.applicant"), ("res_id", "in", (old | w["old_app_a"]).ids)]
