@@ -496,6 +496,24 @@ class HrRecruitmentRetention(models.AbstractModel):
         )
 
     @api.model
+    def _run_batch_isolated(self, talents, company, log):
+        """`_run_batch` in a savepoint; on failure, talent by talent, so that one talent that
+        cannot be anonymized stays as it was (and is retried next run) and the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                self._run_batch(talents, company, log)
+        except Exception as error:
+            if len(talents) > 1:
+                for talent in talents:
+                    self._run_batch_isolated(talent, company, log)
+                return
+            # the error text may quote personal data: log its type and the talent id only
+            _logger.warning(
+                "Retention rule could not anonymize talent %s: %s", talents.id, type(error).__name__
+            )
+            log.failure_count += 1
+
+    @api.model
     def _cron_anonymize_expired(self, batch_size=100):
         """Daily: anonymize the expired passive talents of each company whose rule is on."""
         cron = self.env["ir.cron"]
@@ -510,6 +528,6 @@ class HrRecruitmentRetention(models.AbstractModel):
             log = self.env["hr.recruitment.retention.log"].sudo().create({"company_id": company.id})
             for offset in range(0, len(talents), batch_size):
                 batch = talents[offset : offset + batch_size]
-                self._run_batch(batch, company, log)
+                self._run_batch_isolated(batch, company, log)
                 if not cron._commit_progress(len(batch)):
                     return

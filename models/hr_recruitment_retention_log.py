@@ -40,6 +40,12 @@ class HrRecruitmentRetentionLog(models.Model):
         "hr.recruitment.retention.log.line", "log_id", string="Records Changed", readonly=True
     )
     line_count = fields.Integer(string="Number of Records Changed", readonly=True)
+    failure_count = fields.Integer(
+        string="Talents Failed",
+        readonly=True,
+        help="Talents that could not be anonymized (server log: talent id and error type); "
+        "they are left unchanged and retried on the next run.",
+    )
 
 
 class HrRecruitmentRetentionLogLine(models.Model):

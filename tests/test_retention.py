@@ -505,3 +505,35 @@ class TestRetention(PassiveCommon):
         few = self._count_run_queries(self._inactive_talents(3, "few"))
         many = self._count_run_queries(self._inactive_talents(9, "many"))
         self.assertLessEqual(many, few + 5, f"{few} queries for 3 talents, {many} for 9")
+
+    def test_one_failing_talent_does_not_stop_the_others(self):
+        w = self._build_world()
+        # a real database refusal on Sam's record (no mock): the run must go on without him
+        self.env.cr.execute(
+            """
+            CREATE FUNCTION test_retention_refuse() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused for the test'; END; $$ LANGUAGE plpgsql;
+            CREATE TRIGGER test_retention_refuse BEFORE UPDATE ON hr_applicant
+            FOR EACH ROW WHEN (OLD.id = %s) EXECUTE FUNCTION test_retention_refuse();
+            """,
+            [w["solo"].id],
+        )
+        with (
+            freeze_time(self.later),
+            self.assertLogs(
+                "odoo.addons.hr_recruitment_passive.models.hr_recruitment_retention", "WARNING"
+            ) as logs,
+        ):
+            self._run_cron()
+        self.assertIn(f"could not anonymize talent {w['solo'].id}", logs.output[0])
+        self.assertNotIn("Sam", logs.output[0])
+        self.assertEqual(w["solo"].partner_name, "Sam Solo")
+        self.assertFalse(w["solo"].anonymized_date)
+        self.assertTrue(w["old"].anonymized_date and w["user_talent"].anonymized_date)
+        log = self.env["hr.recruitment.retention.log"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(log.failure_count, 1)
+        self.assertNotIn(
+            ("hr.applicant", w["solo"].id), {(x.res_model, x.res_id) for x in log.line_ids}
+        )
