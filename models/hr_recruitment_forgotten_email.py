@@ -31,12 +31,11 @@ class HrRecruitmentForgottenEmail(models.Model):
         """Remember (hashed) that these addresses of `company` must not be contacted again."""
         hashes = {self._hash_email(email) for email in emails} - {""}
         known = set(
-            self.sudo()
+            self.sudo()  # read-only for administrators: only the retention rule writes here
             .search([("email_hash", "in", list(hashes)), ("company_id", "=", company.id)])
             .mapped("email_hash")
         )
-        # candidates never read this table; only the retention rule writes it
-        return self.sudo().create(
+        return self.sudo().create(  # see above
             [{"email_hash": h, "company_id": company.id} for h in sorted(hashes - known)]
         )
 
@@ -48,6 +47,7 @@ class HrRecruitmentForgottenEmail(models.Model):
             return set()
         return {
             (record.email_hash, record.company_id.id)
+            # the gate asks on behalf of any sender (recruiter, drip cron)
             for record in self.sudo().search_fetch(
                 [("email_hash", "in", list(hashes))], ["email_hash", "company_id"]
             )

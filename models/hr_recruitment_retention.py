@@ -60,8 +60,9 @@ REFERENCE_FIELDS = {
     "calendar.event": ("start", "duration"),
     "sms.sms": ("state", "failure_type"),
 }
-# writes that must neither leave a tracking message (it would keep the old value) nor spread
-# the emptied profile to the talent's applications of other companies
+# writes that must neither leave a tracking message (it would keep the old value), nor spread
+# the emptied profile to the talent's applications of other companies, nor report a deleted
+# drip task to its enrollment (the drips are stopped first)
 QUIET_WRITE_CONTEXT = {
     "tracking_disable": True,
     "mail_notrack": True,
@@ -130,46 +131,32 @@ class HrRecruitmentRetention(models.AbstractModel):
     # --- what changes ---
 
     @api.model
+    def _find(self, model_name, domain):
+        """Search `model_name`, archived records included (the rule runs for the whole company,
+        whoever triggers it: record rules must not hide what it has to change)."""
+        return self.env[model_name].sudo().with_context(active_test=False).search(domain)
+
+    @api.model
     def _plan(self, talents, company):
         """Every record the anonymization of `talents` changes, by operation:
-        {"anonymize" | "delete" | "clear": {model name: records}} plus the emails to hash.
-        Only `company`'s records are included: applications of other companies stay as
-        they are, and so does a contact they (or anything else) still use."""
-        env = self.env
-        talents = talents.sudo().with_context(active_test=False)
-        applications = talents.browse().search(
-            [("pool_applicant_id", "in", talents.ids), ("id", "not in", talents.ids)]
+        {"anonymize" | "delete" | "clear" | "stop": {model name: records}}, plus the emails to
+        hash. Only `company`'s records are included: applications of other companies stay as
+        they are, and so does a contact that they (or anything else) still use."""
+        talents = talents.sudo().with_context(active_test=False)  # same reason as `_find`
+        applications = self._find(
+            "hr.applicant",
+            [("pool_applicant_id", "in", talents.ids), ("id", "not in", talents.ids)],
         )
         records = (talents | applications).filtered(lambda r: r.company_id == company)
-        document = [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        followers = env["mail.followers"].sudo().search(document)
-        messages = (
-            env["mail.message"]
-            .sudo()
-            .search([("model", "=", "hr.applicant"), ("res_id", "in", records.ids)])
+        meetings = self._find("calendar.event", [("applicant_id", "in", records.ids)])
+        documents = [("hr.applicant", records.ids), ("calendar.event", meetings.ids)]
+        messages, followers = self._chatter(documents)
+        activities = self._find(
+            "mail.activity", [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
         )
-        activities = env["mail.activity"].sudo().with_context(active_test=False).search(document)
-        meetings = (
-            env["calendar.event"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("applicant_id", "in", records.ids)])
-        )
-        # a meeting's own chatter and followers go with it
-        messages |= (
-            env["mail.message"]
-            .sudo()
-            .search([("model", "=", "calendar.event"), ("res_id", "in", meetings.ids)])
-        )
-        followers |= (
-            env["mail.followers"]
-            .sudo()
-            .search([("res_model", "=", "calendar.event"), ("res_id", "in", meetings.ids)])
-        )
-        sms = env["sms.sms"].sudo().search([("mail_message_id", "in", messages.ids)])
-        partners = records.partner_id
-        kept = self._partners_used_elsewhere(
-            partners,
+        sms = self._find("sms.sms", [("mail_message_id", "in", messages.ids)])
+        partners = records.partner_id - self._partners_used_elsewhere(
+            records.partner_id,
             {
                 "hr.applicant": records.ids,
                 "mail.message": messages.ids,
@@ -179,88 +166,104 @@ class HrRecruitmentRetention(models.AbstractModel):
                 "sms.sms": sms.ids,
             },
         )
-        partners -= kept
-        if partners:
-            followers |= (
-                env["mail.followers"]
-                .sudo()
-                .search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)])
-            )
-            messages |= (
-                env["mail.message"]
-                .sudo()
-                .search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)])
-            )
-        partner_document = [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
-        attachments = messages.attachment_ids | env["ir.attachment"].sudo().search(
-            ["|", "&", *document, "&", *partner_document]
-        )
-        attachments |= (
-            env["ir.attachment"]
-            .sudo()
-            .search([*partner_document, ("res_field", "in", PARTNER_IMAGE_FIELDS)])
-        )
-        Touchpoint = env["hr.recruitment.touchpoint"].sudo()
-        touchpoints = Touchpoint.search(
+        partner_messages, partner_followers = self._chatter([("res.partner", partners.ids)])
+        messages |= partner_messages
+        attachments = messages.attachment_ids | self._find(
+            "ir.attachment",
             [
-                ("applicant_id", "in", talents.ids),
                 "|",
-                ("summary", "!=", False),
-                ("reply_reason", "!=", False),
-            ]
+                "&",
+                ("res_model", "=", "hr.applicant"),
+                ("res_id", "in", records.ids),
+                "&",
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+            ],
         )
-        all_traces = (
-            env["mailing.trace"]
-            .sudo()
-            .search([("model", "=", "hr.applicant"), ("res_id", "in", records.ids)])
+        # the contact's picture is stored as attachments of its image fields
+        attachments |= self._find(
+            "ir.attachment",
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("res_field", "in", PARTNER_IMAGE_FIELDS),
+            ],
         )
-        trackers = Touchpoint.search([("applicant_id", "in", talents.ids)]).link_tracker_id
-        clicks = (
-            env["link.tracker.click"]
-            .sudo()
-            .search(
-                [
-                    ("ip", "!=", False),
-                    "|",
-                    ("mailing_trace_id", "in", all_traces.ids),
-                    ("link_id", "in", trackers.ids),
-                ]
-            )
+        traces = self._find(
+            "mailing.trace", [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
         )
-        Enrollment = env["hr.recruitment.drip.enrollment"].sudo()
         return {
             "talents": talents,
             "company": company,
             "emails": set(records.mapped("email_normalized")) - {False},
             "anonymize": {"hr.applicant": records, "res.partner": partners},
-            "stop": {
-                "hr.recruitment.drip.enrollment": Enrollment.search(
-                    [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))]
-                )
-            },
             "delete": {
                 "mail.activity": activities,
                 "calendar.event": meetings,
                 "sms.sms": sms,
                 "mail.message": messages,
                 "ir.attachment": attachments,
-                "mail.followers": followers,
-                "hr.applicant.skill": env["hr.applicant.skill"]
-                .sudo()
-                .search([("applicant_id", "in", records.ids)]),
-            },
-            "clear": {
-                "hr.recruitment.touchpoint": touchpoints,
-                "mailing.trace": all_traces.filtered(lambda t: t.email or t.failure_reason),
-                "link.tracker.click": clicks,
-                "hr.recruitment.drip.enrollment": Enrollment.search(
-                    [
-                        ("applicant_id", "in", talents.ids),
-                        ("last_error", "!=", False),
-                        ("state", "not in", ("running", "paused")),
-                    ]
+                "mail.followers": followers | partner_followers,
+                "hr.applicant.skill": self._find(
+                    "hr.applicant.skill", [("applicant_id", "in", records.ids)]
                 ),
             },
+            "clear": self._plan_texts(talents, traces),
+            "stop": {
+                "hr.recruitment.drip.enrollment": self._find(
+                    "hr.recruitment.drip.enrollment",
+                    [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
+                )
+            },
+        }
+
+    @api.model
+    def _chatter(self, documents):
+        """Messages and followers of these [(model name, ids)] documents."""
+        Message, Follower = self.env["mail.message"], self.env["mail.followers"]
+        for model_name, ids in documents:
+            if ids:
+                Message |= self._find(
+                    "mail.message", [("model", "=", model_name), ("res_id", "in", ids)]
+                )
+                Follower |= self._find(
+                    "mail.followers", [("res_model", "=", model_name), ("res_id", "in", ids)]
+                )
+        return Message.sudo(), Follower.sudo()  # empty sets of `_find`'s sudo environment
+
+    @api.model
+    def _plan_texts(self, talents, traces):
+        """Records that keep existing but lose their personal texts: touchpoint summaries and
+        reasons, trace addresses, click IPs, drip error texts."""
+        touchpoints = self._find("hr.recruitment.touchpoint", [("applicant_id", "in", talents.ids)])
+        return {
+            "hr.recruitment.touchpoint": self._find(
+                "hr.recruitment.touchpoint",
+                [
+                    ("applicant_id", "in", talents.ids),
+                    "|",
+                    ("summary", "!=", False),
+                    ("reply_reason", "!=", False),
+                ],
+            ),
+            "mailing.trace": traces.filtered(lambda t: t.email or t.failure_reason),
+            "link.tracker.click": self._find(
+                "link.tracker.click",
+                [
+                    ("ip", "!=", False),
+                    "|",
+                    ("mailing_trace_id", "in", traces.ids),
+                    ("link_id", "in", touchpoints.link_tracker_id.ids),
+                ],
+            ),
+            "hr.recruitment.drip.enrollment": self._find(
+                "hr.recruitment.drip.enrollment",
+                [
+                    ("applicant_id", "in", talents.ids),
+                    ("last_error", "!=", False),
+                    ("state", "not in", ("running", "paused")),
+                ],
+            ),
         }
 
     @api.model
@@ -271,6 +274,7 @@ class HrRecruitmentRetention(models.AbstractModel):
         query over every stored reference to res.partner."""
         if not partners:
             return partners
+        # every reference counts, whatever the user's rights on ir.model.fields
         queries = [
             query
             for field in self.env["ir.model.fields"]
@@ -375,6 +379,7 @@ class HrRecruitmentRetention(models.AbstractModel):
     def _plan_lines(self, plan):
         """One line per record of `plan`: model, id, operation and a reference without
         personal data (`_reference`)."""
+        # model labels only: ir.model is not readable by every recruitment administrator
         model_names = {
             model.model: model.name
             for model in self.env["ir.model"]
@@ -517,6 +522,7 @@ class HrRecruitmentRetention(models.AbstractModel):
     def _cron_anonymize_expired(self, batch_size=100):
         """Daily: anonymize the expired passive talents of each company whose rule is on."""
         cron = self.env["ir.cron"]
+        # the scheduled action runs for every company, not the ones of its user
         companies = (
             self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
         )
@@ -525,6 +531,7 @@ class HrRecruitmentRetention(models.AbstractModel):
         for company, talents in expired.items():
             if not talents:
                 continue
+            # nobody may write the log by hand: only this run creates it
             log = self.env["hr.recruitment.retention.log"].sudo().create({"company_id": company.id})
             for offset in range(0, len(talents), batch_size):
                 batch = talents[offset : offset + batch_size]
