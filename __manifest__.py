@@ -2,7 +2,7 @@
     "name": "Passive Candidate Nurturing",
     "summary": "Profile, touchpoint log and multi-channel nurturing of passive candidates "
     "in Odoo Recruitment talent pools",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources/Recruitment",
     "author": "hr_recruitment_passive developers",
     "website": "https://github.com/hr-recruitment-passive/hr_recruitment_passive",
@@ -24,6 +24,8 @@
         "views/hr_recruitment_resource_views.xml",
         "views/hr_recruitment_touchpoint_analysis_views.xml",
         "views/mail_template_views.xml",
+        "views/hr_recruitment_retention_log_views.xml",
+        "wizards/hr_recruitment_retention_preview_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/hr_applicant_share_resource_views.xml",
         "wizards/hr_recruitment_touchpoint_classify_views.xml",

@@ -1,5 +1,7 @@
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
+from . import hr_recruitment_forgotten_email, hr_recruitment_retention_log
+from . import hr_recruitment_retention
 from . import hr_recruitment_drip_stat_mixin
 from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant
 from . import hr_recruitment_drip_enrollment

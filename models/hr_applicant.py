@@ -53,16 +53,6 @@ ENGAGED_DAYS = 30
 # outbound touchpoints that are messages to the candidate (cleanup counts them)
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
-# personal data the retention rule clears on a talent and its applications
-ANONYMIZED_FIELDS = (
-    "email_from",
-    "partner_phone",
-    "linkedin_profile",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "do_not_contact_reason",
-)
 SNOOZE_MAX_DAYS = 730
 
 _logger = logging.getLogger(__name__)
@@ -1188,60 +1178,9 @@ class HrApplicant(models.Model):
 
     @api.model
     def _outreach_retention_dry_run(self, company):
-        """Passive talents of `company` the retention rule would anonymize now: no interaction
-        (or creation) for the retention period and no ongoing or hired application."""
-        limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
-        talents = self.sudo().search(
-            [
-                ("is_passive_candidate", "=", True),
-                ("talent_pool_ids", "!=", False),
-                ("anonymized_date", "=", False),
-                ("create_date", "<", limit),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
-        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
-        last_interaction = self._get_last_interaction_dates(talents.ids)
-        return talents.filtered(
-            lambda t: (
-                (last_interaction.get(t.id) or t.create_date) < limit
-                and not t.talent_application_ids.filtered(
-                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
-                )
-            )
-        )
-
-    def _outreach_anonymize(self):
-        """Retention rule: clear the personal data of these talents and their applications
-        (fields, chatter, attachments, touchpoint texts); keep anonymous statistics."""
-        talents = self._get_talent().sudo()
-        records = talents | talents.with_context(active_test=False).talent_application_ids
-        self.env["mail.message"].sudo().search(
-            [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["hr.recruitment.touchpoint"].sudo().search(
-            [("applicant_id", "in", talents.ids)]
-        ).write({"summary": False})
-        for record in records:
-            record.write(
-                {
-                    **dict.fromkeys(ANONYMIZED_FIELDS, False),
-                    "partner_id": False,
-                    "partner_name": self.env._("Anonymized candidate %(id)s", id=record.id),
-                    "do_not_contact": False,
-                }
-            )
-        talents.write({"anonymized_date": fields.Datetime.now()})
-        talents._outreach_log_boundary(
-            "anonymized",
-            self.env._("Personal data anonymized by the retention rule."),
-            direction="outbound",
-        )
-        talents._outreach_stop("manual")
-        _logger.info("Retention rule anonymized passive talents %s", talents.ids)
+        """Every record the retention rule would change in `company` now (model, id,
+        operation, reference without personal data): see hr.recruitment.retention."""
+        return self.env["hr.recruitment.retention"]._dry_run(company)
 
     def _outreach_list_action(self, name):
         return {
@@ -1314,20 +1253,8 @@ class HrApplicant(models.Model):
 
     @api.model
     def _cron_outreach_retention(self, batch_size=100):
-        """Daily: anonymize passive talents of companies whose retention rule is on."""
-        companies = (
-            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
-        )
-        talents = self.browse()
-        for company in companies:
-            talents |= self._outreach_retention_dry_run(company)
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(talents))
-        for offset in range(0, len(talents), batch_size):
-            batch = talents[offset : offset + batch_size]
-            batch._outreach_anonymize()
-            if not cron._commit_progress(len(batch)):
-                break
+        """Daily: the retention rule (kept on hr.applicant, where the scheduled action points)."""
+        self.env["hr.recruitment.retention"]._cron_anonymize_expired(batch_size=batch_size)
 
 
 class HrApplicantDrip(models.Model):
