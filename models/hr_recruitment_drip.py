@@ -19,6 +19,7 @@ class HrRecruitmentDrip(models.Model):
     _description = "Drip Sequence"
     _inherit = ["mail.thread", "hr.recruitment.drip.stat.mixin"]
     _order = "name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -38,12 +39,14 @@ class HrRecruitmentDrip(models.Model):
     job_ids = fields.Many2many(
         "hr.job",
         string="Target Jobs",
+        check_company=True,
         help="The job the messages talk about (the first one) and the jobs whose applications "
         "count as conversions.",
     )
     talent_pool_ids = fields.Many2many(
         "hr.talent.pool",
         string="Target Talent Pools",
+        check_company=True,
         help="The talents of these pools are proposed when enrolling from the drip form.",
     )
     step_ids = fields.One2many("hr.recruitment.drip.step", "drip_id", string="Steps", copy=True)

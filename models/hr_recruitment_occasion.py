@@ -19,6 +19,11 @@ class HrRecruitmentOccasion(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Congratulate only the candidates of this company; empty: every company.",
+    )
     date_field_id = fields.Many2one(
         "ir.model.fields",
         required=True,
@@ -98,8 +103,10 @@ class HrRecruitmentOccasion(models.Model):
             for month, day in days
         )
         latest = today - relativedelta(years=self.min_years)
+        company = Domain("company_id", "=", self.company_id.id) if self.company_id else Domain.TRUE
         return (
-            Domain("is_passive_candidate", "=", True)
+            company
+            & Domain("is_passive_candidate", "=", True)
             & Domain("talent_pool_ids", "!=", False)
             & Domain(fname, "!=", False)
             & Domain(fname, "<", fields.Date.to_string(latest + relativedelta(days=1)))

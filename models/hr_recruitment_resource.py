@@ -31,7 +31,12 @@ class HrRecruitmentResource(models.Model):
         "hr.applicant.category", string="Audience Tags", help="Candidates this resource suits."
     )
     skill_ids = fields.Many2many("hr.skill", string="Skills")
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+        help="Leave empty to share the resource with every company.",
+    )
     share_count = fields.Integer(string="Shares", compute="_compute_click_figures")
     click_count = fields.Integer(string="Clicked", compute="_compute_click_figures")
     click_rate = fields.Float(

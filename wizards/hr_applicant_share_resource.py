@@ -37,6 +37,7 @@ class HrApplicantShareResource(models.TransientModel):
         """Email the resource with a tracked link to each candidate the contact policy allows,
         and log a 'resource' touchpoint per candidate."""
         self.ensure_one()
+        self._check_resource_company()
         decisions = self.env["hr.recruitment.contact.policy"]._check(
             self.applicant_ids, "email", automated=self._is_bulk()
         )
@@ -71,6 +72,22 @@ class HrApplicantShareResource(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _check_resource_company(self):
+        """A company's resource goes to that company's candidates only (shared ones to all)."""
+        company = self.resource_id.company_id
+        others = self.applicant_ids.filtered(lambda a: company and a.company_id not in company)
+        if others:
+            raise UserError(
+                self.env._(
+                    "'%(resource)s' belongs to %(company)s: it cannot be sent to %(names)s, "
+                    "candidates of another company. Choose a resource of their company or a "
+                    "shared one.",
+                    resource=self.resource_id.name,
+                    company=company.name,
+                    names=", ".join(others.mapped("partner_name")),
+                )
+            )
 
     def _is_bulk(self):
         """A share to several candidates at once is a bulk send: automated, so it asks every
