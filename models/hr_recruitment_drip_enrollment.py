@@ -279,6 +279,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         activities = self.activity_id
         if activities:
             self.activity_id = False
+            # sudo: the drip owner's task may be assigned to someone else
             activities.sudo().with_context(drip_activity_dropped=True).unlink()
 
     def _finish(self, reason_note=False):
@@ -530,6 +531,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         calendar = company.resource_calendar_id
         leaves = (
             self.env["resource.calendar.leaves"]
+            # sudo: public holidays of the company's calendar (readable by HR users only)
             .sudo()
             .search_fetch(
                 [
@@ -625,6 +627,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             raise UserError(
                 self.env._("the email template of variant '%(v)s' was deleted", v=variant.name)
             )
+        # sudo: officers and administrators have no access to mailing.mailing
         variant.sudo()._ensure_mailing()
         mailing = variant.sudo().mailing_id
         drip = step.drip_id
@@ -635,6 +638,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             if notice
         }
         resource_context, resource_values = self._prepare_resource_links(step)
+        # sudo: the drip cron (or an admin running it by hand) mass-mails with tracking
         applicants = self.applicant_id.sudo().with_context(
             **mailing._get_mass_mailing_context(),
             **resource_context,
@@ -672,6 +676,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                 )
             )
             enrollment.last_email_trace_id = trace
+        # sudo: touchpoints of the send are logged by the cron
         self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
         for enrollment in failed:
             mail = mail_by_applicant.get(enrollment.applicant_id.id)
@@ -689,6 +694,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         """An email step sharing a resource: each candidate's own tracked link.
 
         :return: (render context, {enrollment id: touchpoint values})"""
+        # sudo: link.tracker and shared resources of the step, for the cron
         resource = step.resource_id.sudo()
         if not resource:
             return {}, {}
@@ -718,6 +724,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             raise UserError(
                 self.env._("the SMS template of variant '%(v)s' was deleted", v=variant.name)
             )
+        # sudo: the drip cron sends SMS (sms.sms is admin-only)
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=step.drip_id.id)
         sms_all = applicants._message_sms_schedule_mass(template=template, mass_keep_log=True)
         sms_by_applicant = {
@@ -735,6 +742,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     step, variant, summary=sms.body, mail_message_id=sms.mail_message_id.id
                 )
             )
+        # sudo: touchpoints of the send are logged by the cron
         self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
         for enrollment in failed:
             sms = sms_by_applicant.get(enrollment.applicant_id.id)
@@ -751,6 +759,7 @@ class HrRecruitmentDripEnrollment(models.Model):
     def _schedule_task(self, step, variant, now):
         """Manual step: an activity for the owner with the rendered message to copy."""
         drip = step.drip_id
+        # sudo: the task text is rendered by the cron for the drip owner
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
         bodies = (
             self.env["mail.render.mixin"]
@@ -763,6 +772,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)
         activities = (
             self.env["mail.activity"]
+            # sudo: the drip owner's task is created for them by the cron
             .sudo()
             .create(
                 [
@@ -815,6 +825,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     date=now,
                 )
             )
+        # sudo: the task's assignee may not be an officer: the cron logs the touchpoint
         self.env["hr.recruitment.touchpoint"].sudo().create(values)
         for enrollment in self:
             enrollment.status_note = False

@@ -328,6 +328,7 @@ class HrRecruitmentDripStep(models.Model):
             winner = variant_by_key.get(result["winner"]) if result["winner"] else False
             if not winner or winner.split_percent >= 100:
                 continue
+            # sudo: the daily cron or the drip's button applies it (officers do not edit variants)
             step.sudo().write(
                 {
                     "variant_ids": [
@@ -336,6 +337,7 @@ class HrRecruitmentDripStep(models.Model):
                     ]
                 }
             )
+            # sudo: the chatter note of the drip is posted for the cron too
             step.drip_id.sudo().message_post(
                 body=Markup("<p>%s</p><p>%s</p>")
                 % (

@@ -142,6 +142,7 @@ class HrRecruitmentDripStepVariant(models.Model):
             return
         running = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a count of running enrollments, whoever edits the template
             .sudo()
             ._read_group(
                 [("drip_id", "in", live.drip_id.ids), ("state", "in", ("running", "paused"))],
@@ -210,6 +211,7 @@ class HrRecruitmentDripStepVariant(models.Model):
                 )
         mailings = (
             self.env["mailing.mailing"]
+            # sudo: officers and administrators have no access to mailing.mailing
             .sudo()
             .create(
                 [

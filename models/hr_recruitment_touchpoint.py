@@ -211,6 +211,7 @@ class HrRecruitmentTouchpoint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         applicant_ids = {vals["applicant_id"] for vals in vals_list if vals.get("applicant_id")}
+        # sudo: the poster may not read the talent behind an application (interviewer, gateway)
         applicants = self.env["hr.applicant"].browse(applicant_ids).sudo()
         talent_by_applicant = {a.id: (a.pool_applicant_id or a).id for a in applicants}
         for vals in vals_list:
@@ -304,6 +305,7 @@ class HrRecruitmentTouchpoint(models.Model):
         offer an application to a job ('interested'). Returns an action or True."""
         self.ensure_one()
         self._check_classifiable()
+        # sudo: the classify dialog also writes boundaries (blacklist, pools) officers cannot
         talent = self.applicant_id.sudo()
         vals = {"reply_class": reply_class, "reply_reason": reason or False}
         action = True
@@ -445,6 +447,7 @@ class HrRecruitmentTouchpointDrip(models.Model):
     def _get_drip_statistics(self, domain, groupby):
         """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
         stats = {}
+        # sudo: figures only (counts per drip, step, variant), shown with the drip
         for group, outcome, count, clicked_count in self.sudo()._read_group(
             domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
             [groupby, "outcome"],

@@ -97,31 +97,29 @@ class HrApplicantShareResource(models.TransientModel):
     def _share(self, applicants):
         resource = self.resource_id
         automated = self._is_bulk()
-        touchpoints = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "applicant_id": applicant.id,
-                        "channel": "email",
-                        "direction": "outbound",
-                        "kind": "resource",
-                        "outcome": "sent",
-                        "summary": resource.name,
-                        "resource_id": resource.id,
-                        "job_id": applicant.job_id.id,
-                        "user_id": self.env.user.id,
-                        "automated": automated,
-                    }
-                    for applicant in applicants
-                ]
-            )
+        touchpoints = self.env["hr.recruitment.touchpoint"].create(
+            [
+                {
+                    "applicant_id": applicant.id,
+                    "channel": "email",
+                    "direction": "outbound",
+                    "kind": "resource",
+                    "outcome": "sent",
+                    "summary": resource.name,
+                    "resource_id": resource.id,
+                    "job_id": applicant.job_id.id,
+                    "user_id": self.env.user.id,
+                    "automated": automated,
+                }
+                for applicant in applicants
+            ]
         )
-        resource.sudo()._create_tracked_links(touchpoints)
+        resource._create_tracked_links(touchpoints)
+        # sudo: officers send the share template as is (they may not read every template)
         template = self.template_id.sudo().with_context(
             **resource._get_share_context(self.env.user), passive_note=self.note or ""
         )
+        # sudo: mail.mail is readable by admins only; the mails are queued just below
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
