@@ -381,13 +381,17 @@ class HrRecruitmentDripEnrollment(models.Model):
         if sent_email:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
+    def _filter_other_company(self):
+        """The enrollments whose candidate is not (any more) of the drip's company."""
+        return self.filtered(
+            lambda e: e.applicant_id.company_id and e.applicant_id.company_id != e.company_id
+        )
+
     def _stop_other_company(self):
         """Stop (error) the enrollments whose candidate is not of the drip's company (moved
         since, or data made before the company check): a drip never writes on behalf of
         another company. Return them."""
-        foreign = self.filtered(
-            lambda e: e.applicant_id.company_id and e.applicant_id.company_id != e.company_id
-        )
+        foreign = self._filter_other_company()
         for enrollment in foreign:
             enrollment._stop(
                 "error",
@@ -807,10 +811,15 @@ class HrRecruitmentDripEnrollment(models.Model):
 
     def _on_activity_done(self, activities, feedback=False):
         """The owner did the manual step: log the touchpoint and go on."""
+        foreign = self._filter_other_company()
+        if foreign:
+            foreign.activity_id = False  # the task is done: keep it, do not drop it
+            foreign._stop_other_company()
+        going = self - foreign
         now = fields.Datetime.now()
         Variant = self.env["hr.recruitment.drip.step.variant"]
         values = []
-        for enrollment in self:
+        for enrollment in going:
             activity = enrollment.activity_id
             step = enrollment.step_id
             # the split is stable: this gives the variant the task was rendered from
@@ -825,9 +834,9 @@ class HrRecruitmentDripEnrollment(models.Model):
                     date=now,
                 )
             )
-        # sudo: the task's assignee may not be an officer: the cron logs the touchpoint
+        # sudo: the task's assignee may not be an officer (touchpoints are officer-only)
         self.env["hr.recruitment.touchpoint"].sudo().create(values)
-        for enrollment in self:
+        for enrollment in going:
             enrollment.status_note = False
             enrollment._advance(enrollment.step_id, now)
         self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()

@@ -242,3 +242,19 @@ class TestMultiCompany(DripCommon):
         self.assertEqual((ada.state, ada.stop_reason), ("stopped", "error"))
         self.assertIn("Company B", ada.last_error)
         self.assertFalse(self.talent_ada.touchpoint_ids)
+
+    def test_task_done_after_the_candidate_changed_company(self):
+        enrollment = self.drip.enroll(self.talent_ada)["enrollments"]
+        enrollment.write({"step_id": self.step_3.id, "next_run_at": MONDAY})
+        self._run_drip_cron()
+        activity = enrollment.activity_id
+        self.assertTrue(activity)
+        self.talent_ada.sudo().company_id = self.company_b
+        # the owner can still close the task; the drip stops instead of logging across companies
+        activity.with_user(self.user_officer).action_feedback(feedback="Sent on LinkedIn")
+        self.assertFalse(activity.exists() and activity.active, "the task is done")
+        self.assertEqual((enrollment.state, enrollment.stop_reason), ("stopped", "error"))
+        self.assertIn("Company B", enrollment.last_error)
+        self.assertFalse(
+            self.env["hr.recruitment.touchpoint"].search([("enrollment_id", "=", enrollment.id)])
+        )
