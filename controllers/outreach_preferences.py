@@ -11,6 +11,7 @@ class OutreachPreferenceController(http.Controller):
     """Public pages a candidate reaches from a signed link in our messages."""
 
     def _get_candidate(self, token):
+        # sudo: public route: the signed token is the candidate's only credential (checked inside)
         applicant = request.env["hr.applicant"].sudo()._get_applicant_from_outreach_token(token)
         return applicant._get_talent() if applicant else applicant
 
@@ -20,6 +21,7 @@ class OutreachPreferenceController(http.Controller):
             request.update_context(lang=candidate._get_outreach_lang())
         return request.render(
             template,
+            # sudo: the public visitor reads the company's name, logo and privacy notice
             {"company": company.sudo(), "candidate": candidate, **values},
             status=status,
         )

@@ -259,6 +259,7 @@ class HrApplicant(models.Model):
         """Figures per talent id from its touchpoints, in a few grouped queries."""
         if not talent_ids:
             return {}
+        # sudo: the figures feed stored fields, recomputed whoever triggers it (gateway, cron)
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         now = fields.Datetime.now()
         stats = {tid: {} for tid in talent_ids}
@@ -427,6 +428,7 @@ class HrApplicant(models.Model):
         # an application created from a passive talent inherits the talent's profile
         for applicant in applicants:
             talent = applicant.pool_applicant_id
+            # sudo: whoever creates the application copies the officer-only profile
             if talent and talent != applicant and talent.sudo().is_passive_candidate:
                 missing = {
                     fname: talent.sudo()[fname]
@@ -456,6 +458,7 @@ class HrApplicant(models.Model):
     def _sync_passive_profile(self, profile_vals):
         """Keep the profile identical on a talent and all its applications."""
         talents = self._get_talent()
+        # sudo: the profile is one per person: applications the editor may not write are kept equal
         related = (talents | talents.sudo().talent_application_ids) - self
         if related:
             related.with_context(passive_profile_sync=True).sudo().write(profile_vals)
@@ -545,6 +548,7 @@ class HrApplicant(models.Model):
         applicant_id, _sep, _digest = (token or "").partition("-")
         if not applicant_id.isdigit():
             return self.browse()
+        # sudo: public token check: the digest below is the proof, not the caller's rights
         applicant = self.sudo().browse(int(applicant_id)).exists()
         if not applicant or not consteq(applicant._get_outreach_token(), token):
             return self.browse()
@@ -591,6 +595,7 @@ class HrApplicant(models.Model):
         stop). A reply of a candidate not flagged passive is not logged but stops drips."""
         if len(self) != 1:
             return
+        # sudo: any poster (interviewer, mail gateway) logs the officer-only touchpoint
         talent = self._get_talent().sudo()
         message_type = msg_vals.get("message_type", message.message_type)
         author = message.author_id
@@ -618,6 +623,7 @@ class HrApplicant(models.Model):
             }
         else:
             return
+        # sudo: the gateway or an interviewer posts: touchpoints are created for officers
         self.env["hr.recruitment.touchpoint"].sudo().create(
             {
                 "applicant_id": self.id,
@@ -668,6 +674,7 @@ class HrApplicant(models.Model):
         applications, or of their contacts. Anyone else (a colleague in copy, an assistant)
         is a third party whose email is no response from the candidate."""
         self.ensure_one()
+        # sudo: the mail gateway compares the sender with every address the candidate uses
         talent = self._get_talent().sudo()
         records = talent | talent.with_context(active_test=False).talent_application_ids
         records |= self.sudo()
@@ -681,6 +688,7 @@ class HrApplicant(models.Model):
     def _cron_recompute_engagement(self, batch_size=500):
         """Engagement decays with time: recompute every passive talent's figures daily."""
         domain = [("is_passive_candidate", "=", True)]
+        # sudo: cron: every company's passive talents, whatever the cron's user
         talents = self.sudo().with_context(active_test=False).search(domain, order="id")
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(talents))
@@ -700,6 +708,7 @@ class HrApplicant(models.Model):
         self.ensure_one()
         from .hr_department import HiringFacts
 
+        # sudo: template helper: aggregates; the composer may not read the applications
         job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
         department = job.department_id or self.department_id
         if not department:
@@ -709,6 +718,7 @@ class HrApplicant(models.Model):
     def _passive_years_since(self, field_name="current_role_start_date"):
         """Whole years from a date of the candidate until today (anniversary templates)."""
         self.ensure_one()
+        # sudo: template helper: officer-only date read for a rendering that may run as the composer
         value = fields.Date.to_date(self.sudo()[field_name])
         if not value:
             return 0
@@ -718,20 +728,16 @@ class HrApplicant(models.Model):
     def action_classify_last_reply(self):
         """Classify the latest unclassified reply of the candidate (from the candidate form)."""
         self.ensure_one()
-        reply = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .search(
-                [
-                    ("applicant_id", "=", self._get_talent().id),
-                    ("direction", "=", "inbound"),
-                    ("kind", "=", "reply"),
-                    ("outcome", "!=", "planned"),
-                    ("auto_reply", "=", False),
-                    ("reply_class", "=", False),
-                ],
-                limit=1,
-            )
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("direction", "=", "inbound"),
+                ("kind", "=", "reply"),
+                ("outcome", "!=", "planned"),
+                ("auto_reply", "=", False),
+                ("reply_class", "=", False),
+            ],
+            limit=1,
         )
         if not reply:
             raise UserError(
@@ -741,22 +747,18 @@ class HrApplicant(models.Model):
                     name=self.partner_name,
                 )
             )
-        return reply.with_env(self.env).action_classify_reply()
+        return reply.action_classify_reply()
 
     def action_classify_message(self, message_id):
         """Classify a reply from the chatter: the touchpoint logged for that email."""
         self.ensure_one()
-        reply = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .search(
-                [
-                    ("applicant_id", "=", self._get_talent().id),
-                    ("mail_message_id", "=", message_id),
-                    ("direction", "=", "inbound"),
-                ],
-                limit=1,
-            )
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("mail_message_id", "=", message_id),
+                ("direction", "=", "inbound"),
+            ],
+            limit=1,
         )
         if not reply:
             raise UserError(
@@ -766,7 +768,7 @@ class HrApplicant(models.Model):
                     name=self.partner_name,
                 )
             )
-        return reply.with_env(self.env).action_classify_reply()
+        return reply.action_classify_reply()
 
     # --- end issue 5 ---
 
@@ -789,6 +791,7 @@ class HrApplicant(models.Model):
         url = self._get_outreach_preference_url()
         tracker = (
             self.env["link.tracker"]
+            # sudo: officers have no access to link.tracker (mass_mailing users only)
             .sudo()
             .search_or_create([{"url": url, "title": self.env._("Contact preferences")}])
         )
@@ -800,6 +803,7 @@ class HrApplicant(models.Model):
 
     def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
         """Record a boundary change as a touchpoint on each talent (the consent history)."""
+        # sudo: consent history is written for the public preference page and the gateway too
         talents = self._get_talent().sudo()
         return (
             self.env["hr.recruitment.touchpoint"]
@@ -823,6 +827,7 @@ class HrApplicant(models.Model):
         )
 
     def _outreach_set_preferred_channel(self, channel):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         labels = dict(self._fields["preferred_channel"]._description_selection(self.env))
         if channel not in labels:
@@ -846,6 +851,7 @@ class HrApplicant(models.Model):
                     max=today + timedelta(days=SNOOZE_MAX_DAYS),
                 )
             )
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         talents.write({"outreach_snoozed_until": until})
         talents._outreach_log_boundary(
@@ -866,6 +872,7 @@ class HrApplicant(models.Model):
         today = fields.Date.context_today(self)
         for talent in self:
             recruiter = talent.user_id or internal_user
+            # sudo: the planned follow-up is logged for the public preference page too
             self.env["hr.recruitment.touchpoint"].sudo().create(
                 {
                     "applicant_id": talent.id,
@@ -892,6 +899,7 @@ class HrApplicant(models.Model):
                 )
 
     def _outreach_reduce_frequency(self):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         talents.write({"outreach_frequency": "reduced"})
         talents._outreach_log_boundary(
@@ -899,6 +907,7 @@ class HrApplicant(models.Model):
         )
 
     def _outreach_update_openness(self, openness, timing):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         openness_labels = dict(self._fields["openness"]._description_selection(self.env))
         timing_labels = dict(self._fields["desired_timing"]._description_selection(self.env))
@@ -918,15 +927,18 @@ class HrApplicant(models.Model):
     def _outreach_opt_out(self, source):
         """Stop all contact: blacklist the email and phone, flag the talent and its
         applications, log the opt-out and stop drips. `source` says where it came from."""
+        # sudo: public preference page, unsubscribe link or officer: stop every record of the person
         talents = self._get_talent().sudo()
         records = talents | talents.with_context(active_test=False).talent_application_ids | self
         message = Markup("<p>%s</p>") % self.env._(
             "Recruitment outreach opt-out (%(origin)s)", origin=source
         )
         for email in set(records.mapped("email_normalized")) - {False}:
+            # sudo: mail.blacklist is writable by mass mailing users and admins only
             self.env["mail.blacklist"].sudo()._add(email, message=message)
         phones = list(set(records.mapped("phone_sanitized")) - {False})
         if phones:
+            # sudo: phone.blacklist is writable by admins only
             self.env["phone.blacklist"].sudo()._add(phones, message=message)
         records.sudo().write({"outreach_opted_out": True})
         talents._outreach_log_boundary(
@@ -943,11 +955,13 @@ class HrApplicant(models.Model):
     def _outreach_sourced_talent_ids(self):
         """Ids of the talents of these candidates with no incoming email on the talent or any
         of its applications (one query for the batch)."""
+        # sudo: the privacy-notice rule counts emails on every record of the person, readable or not
         talents = self._get_talent().sudo()
         records = talents | talents.with_context(active_test=False).talent_application_ids
         talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
         wrote = (
             self.env["mail.message"]
+            # sudo: mail.message of records the caller may not read count too
             .sudo()
             ._read_group(
                 [
@@ -970,6 +984,7 @@ class HrApplicant(models.Model):
     def _outreach_privacy_notices(self):
         """Batch version of `_outreach_privacy_notice`: {candidate id: HTML or ''}, in a
         constant number of queries (send paths call it for a whole batch)."""
+        # sudo: send paths (cron, share dialog) need every earlier notice of the person
         talents = self._get_talent().sudo()
         given = {
             applicant.id
@@ -984,6 +999,7 @@ class HrApplicant(models.Model):
         notices = {}
         result = {}
         for applicant in self:
+            # sudo: the talent behind an application, readable or not
             talent = applicant._get_talent().sudo()
             if talent.id not in due:
                 result[applicant.id] = ""
@@ -1008,6 +1024,7 @@ class HrApplicant(models.Model):
         unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
         (Drip emails get both from mass_mailing's composer instead.)
         :return: ids of the candidates whose email now carries the privacy notice"""
+        # sudo: mail.mail is readable by admins only; the send path just queued these mails
         mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
         applicants = self.sudo().browse(mails.mapped("res_id"))
         notices = applicants._outreach_privacy_notices()
@@ -1029,6 +1046,7 @@ class HrApplicant(models.Model):
         """Last time each talent interacted (an open or click on our message, or any inbound
         touchpoint of the candidate's own: reply, preference, call... but no auto-reply and no
         third party's email): {talent id: datetime}."""
+        # sudo: cleanup and retention read every interaction of the person (cron, settings page)
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         domain = (
             Domain("applicant_id", "in", talent_ids)
@@ -1054,6 +1072,7 @@ class HrApplicant(models.Model):
         if companies is None:
             [(days,)] = (
                 self.env["res.company"]
+                # sudo: cleanup cron: the settings of every company
                 .sudo()
                 ._read_group([], aggregates=["outreach_cleanup_days:min"])
             )
@@ -1089,6 +1108,7 @@ class HrApplicant(models.Model):
         last_interaction = self._get_last_interaction_dates(self.ids)
         messages = (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: cleanup: every outbound message of the person counts
             .sudo()
             .search_fetch(
                 [
@@ -1106,6 +1126,7 @@ class HrApplicant(models.Model):
         for message in messages:
             dates_by_talent[message.applicant_id.id].append(message.date)
         unresponsive = self.browse()
+        # sudo: cleanup: runs as the cron or from the settings page dry run
         for talent in self.sudo():
             company = talent.company_id or self.env.company
             since = max(
@@ -1122,6 +1143,7 @@ class HrApplicant(models.Model):
     @api.model
     def _outreach_cleanup_dry_run(self, company):
         """Talents of `company` the next cleanup run would remove (settings page)."""
+        # sudo: settings page dry run (administrators): every talent of the company is counted
         talents = self.sudo().search(self._outreach_cleanup_domain(company))
         talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
         return talents._outreach_unresponsive()
@@ -1135,6 +1157,7 @@ class HrApplicant(models.Model):
             "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
         )
         touchpoint_vals = []
+        # sudo: cleanup cron: writes pools and officer-only fields of every company's talents
         for talent in self.sudo():
             company = talent.company_id or self.env.company
             months = company.outreach_reengage_months
@@ -1173,6 +1196,7 @@ class HrApplicant(models.Model):
                     "user_id": talent.user_id.id,
                 }
             )
+        # sudo: cleanup cron: logs and stops for every company
         self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_vals)
         self.sudo()._outreach_stop("unresponsive")
 
@@ -1201,6 +1225,7 @@ class HrApplicant(models.Model):
         return date when one was read (it neither stops drips nor counts as engagement)."""
         touchpoint = (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: mail gateway: the auto-reply's touchpoint was just logged as superuser
             .sudo()
             .search([("mail_message_id", "=", message.id)], limit=1)
         )
@@ -1211,6 +1236,7 @@ class HrApplicant(models.Model):
         )
         touchpoint.summary = f"{note}: {touchpoint.summary or ''}"
         if until:
+            # sudo: mail gateway: pause the person's drips whoever sent the message
             talent = self._get_talent().sudo()
             resume_at = datetime.combine(until, time.min)
             if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
@@ -1229,6 +1255,7 @@ class HrApplicant(models.Model):
         batch_ids = self.env.context.get("passive_optout_res_ids")
         if batch_ids is not None:  # one composer batch (wizards/mail_compose_message.py)
             domain &= Domain("id", "in", batch_ids)
+        # sudo: the mailing's whole audience is checked, whatever the marketer may read of it
         applicants = self.sudo().search(domain)
         decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
         return opt_out | {
@@ -1242,6 +1269,7 @@ class HrApplicant(models.Model):
     @api.model
     def _cron_outreach_cleanup(self, batch_size=200):
         """Daily: remove candidates who did not interact after repeated outreach."""
+        # sudo: cron: every company's passive talents, whatever the cron's user
         talents = self.sudo().search(self._outreach_cleanup_domain(), order="id")
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(talents))
@@ -1283,6 +1311,7 @@ class HrApplicantDrip(models.Model):
         talents = self._get_talent()
         running = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a user's own view of a candidate's drip; drips of other owners count too
             .sudo()
             .search_fetch(
                 [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
@@ -1300,6 +1329,7 @@ class HrApplicantDrip(models.Model):
         talents = self._get_talent()
         counts = dict(
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: the count includes drips of other owners
             .sudo()
             ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
         )
@@ -1335,6 +1365,7 @@ class HrApplicantDrip(models.Model):
         """The drip enrollments of these candidates' talents matching `domain` (sudo)."""
         return (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: stop and pause rules run on events (reply, bounce, public opt-out) of any user
             .sudo()
             .search(Domain("applicant_id", "in", self._get_talent().ids) & Domain(domain))
         )
@@ -1361,6 +1392,7 @@ class HrApplicantDrip(models.Model):
 
     def _get_outreach_drip(self):
         drip_id = self.env.context.get("outreach_drip_id")
+        # sudo: template rendering inside the drip cron or a preview: the drip of the context
         return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False
 
     def _get_outreach_job(self):

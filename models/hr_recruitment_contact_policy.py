@@ -27,6 +27,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         :return: {applicant id: ContactDecision}
         """
         at = at or fields.Datetime.now()
+        # sudo: the one gate sees every fact of the person, whatever the caller may read
         applicants = applicants.sudo()
         facts = self._prefetch_facts(applicants, channel, at)
         return {
@@ -41,12 +42,14 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         emails = [e for e in applicants.mapped("email_normalized") if e]
         if channel == "email" and emails:
             facts["blacklisted_emails"] = set(
+                # sudo: mail.blacklist is readable by mass mailing users and admins only
                 self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
             )
         phones = [p for p in applicants.mapped("phone_sanitized") if p]
         if channel == "sms" and phones:
             facts["blacklisted_phones"] = set(
                 self.env["phone.blacklist"]
+                # sudo: phone.blacklist is readable by admins only
                 .sudo()
                 .search([("number", "in", phones)])
                 .mapped("number")
@@ -63,6 +66,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         longest = max(
             companies.mapped("outreach_cap_short_days") + companies.mapped("outreach_cap_long_days")
         )
+        # sudo: caps count every automated message of the person, whoever sent it
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         sent = defaultdict(list)
         for touchpoint in Touchpoint.search_fetch(

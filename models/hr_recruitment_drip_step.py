@@ -33,9 +33,10 @@ class HrRecruitmentDripStep(models.Model):
     _inherit = ["hr.recruitment.drip.stat.mixin"]
     _description = "Drip Sequence Step"
     _order = "drip_id, sequence, id"
+    _check_company_auto = True
 
     drip_id = fields.Many2one("hr.recruitment.drip", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="drip_id.company_id", store=True)
+    company_id = fields.Many2one(related="drip_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True)
     channel = fields.Selection(STEP_CHANNELS, required=True, default="email")
@@ -70,6 +71,7 @@ class HrRecruitmentDripStep(models.Model):
         "hr.recruitment.resource",
         string="Share a Resource",
         ondelete="set null",
+        check_company=True,
         help="Email steps: each candidate gets their own tracked link to this resource of the "
         "library (placeholder object._get_outreach_resource_url() in the template, e.g. the "
         "'share a resource' template); the touchpoint is a 'Shared resource' one and a click "
@@ -326,6 +328,7 @@ class HrRecruitmentDripStep(models.Model):
             winner = variant_by_key.get(result["winner"]) if result["winner"] else False
             if not winner or winner.split_percent >= 100:
                 continue
+            # sudo: the daily cron or the drip's button applies it (officers do not edit variants)
             step.sudo().write(
                 {
                     "variant_ids": [
@@ -334,6 +337,7 @@ class HrRecruitmentDripStep(models.Model):
                     ]
                 }
             )
+            # sudo: the chatter note of the drip is posted for the cron too
             step.drip_id.sudo().message_post(
                 body=Markup("<p>%s</p><p>%s</p>")
                 % (

@@ -19,6 +19,11 @@ class HrRecruitmentOccasion(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Congratulate only the candidates of this company; empty: every company.",
+    )
     date_field_id = fields.Many2one(
         "ir.model.fields",
         required=True,
@@ -98,8 +103,10 @@ class HrRecruitmentOccasion(models.Model):
             for month, day in days
         )
         latest = today - relativedelta(years=self.min_years)
+        company = Domain("company_id", "=", self.company_id.id) if self.company_id else Domain.TRUE
         return (
-            Domain("is_passive_candidate", "=", True)
+            company
+            & Domain("is_passive_candidate", "=", True)
             & Domain("talent_pool_ids", "!=", False)
             & Domain(fname, "!=", False)
             & Domain(fname, "<", fields.Date.to_string(latest + relativedelta(days=1)))
@@ -118,6 +125,7 @@ class HrRecruitmentOccasion(models.Model):
         :return: the touchpoints created"""
         self.ensure_one()
         Policy = self.env["hr.recruitment.contact.policy"]
+        # sudo: cron: officer-only profile fields of every company's talents
         talents = talents.sudo()
         by_email = talents.filtered(
             lambda t: (
@@ -167,6 +175,7 @@ class HrRecruitmentOccasion(models.Model):
         if not talents:
             return self.env["hr.recruitment.touchpoint"]
         email_values = {"scheduled_date": scheduled_at} if scheduled_at else None
+        # sudo: cron: send the occasion template, which officers cannot edit
         mails = self.template_id.sudo().send_mail_batch(talents.ids, email_values=email_values)
         mail_by_talent = {mail.res_id: mail for mail in mails}
         noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
@@ -190,6 +199,7 @@ class HrRecruitmentOccasion(models.Model):
     def _schedule_activities(self, talents, today):
         if not talents:
             return self.env["hr.recruitment.touchpoint"]
+        # sudo: cron: render the template for the recruiter's activity
         template = self.template_id.sudo()
         subjects = template._render_field("subject", talents.ids, compute_lang=True)
         bodies = template._render_field("body_html", talents.ids, compute_lang=True)
@@ -231,6 +241,7 @@ class HrRecruitmentOccasion(models.Model):
     def _create_touchpoints(self, talents, today, values_by_talent):
         return (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: cron: touchpoints are logged for every company
             .sudo()
             .create(
                 [
@@ -254,6 +265,7 @@ class HrRecruitmentOccasion(models.Model):
     def _cron_send_occasion_messages(self, batch_size=200):
         """Daily: prepare today's congratulations, occasion by occasion, in batches."""
         today = fields.Date.context_today(self)
+        # sudo: cron: every company's passive talents, whatever the cron's user
         Applicant = self.env["hr.applicant"].sudo()
         cron = self.env["ir.cron"]
         due = [

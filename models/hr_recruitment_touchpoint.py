@@ -50,6 +50,7 @@ class HrRecruitmentTouchpoint(models.Model):
     _description = "Candidate Touchpoint"
     _order = "date desc, id desc"
     _rec_names_search = ["applicant_id", "summary"]
+    _check_company_auto = True
 
     applicant_id = fields.Many2one(
         "hr.applicant",
@@ -78,7 +79,9 @@ class HrRecruitmentTouchpoint(models.Model):
     )
     kind = fields.Selection(TOUCHPOINT_KINDS, required=True, default="outreach")
     summary = fields.Text()
-    job_id = fields.Many2one("hr.job", string="Job Position", index="btree_not_null")
+    job_id = fields.Many2one(
+        "hr.job", string="Job Position", index="btree_not_null", check_company=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Recruiter", default=lambda self: self.env.user, index=True
     )
@@ -128,13 +131,14 @@ class HrRecruitmentTouchpoint(models.Model):
         "utm.source", related="applicant_id.source_id", store=True, string="Source"
     )
     occasion_id = fields.Many2one(
-        "hr.recruitment.occasion", index="btree_not_null", ondelete="set null"
+        "hr.recruitment.occasion", index="btree_not_null", ondelete="set null", check_company=True
     )
     occasion_year = fields.Integer(help="Year of the occasion this congratulation was for.")
     resource_id = fields.Many2one(
         "hr.recruitment.resource",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     link_tracker_id = fields.Many2one(
         "link.tracker",
@@ -214,6 +218,7 @@ class HrRecruitmentTouchpoint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         applicant_ids = {vals["applicant_id"] for vals in vals_list if vals.get("applicant_id")}
+        # sudo: the poster may not read the talent behind an application (interviewer, gateway)
         applicants = self.env["hr.applicant"].browse(applicant_ids).sudo()
         talent_by_applicant = {a.id: (a.pool_applicant_id or a).id for a in applicants}
         for vals in vals_list:
@@ -233,6 +238,31 @@ class HrRecruitmentTouchpoint(models.Model):
             & Domain("auto_reply", "=", False)
             & Domain("third_party", "=", False)
         )
+
+    def write(self, vals):
+        if vals.get("applicant_id") and not self.env.su:
+            self._check_same_company_talent(vals["applicant_id"])
+        res = super().write(vals)
+        if "applicant_id" in vals:
+            self._check_company()  # the company came with the candidate: check every link
+        return res
+
+    def _check_same_company_talent(self, applicant_id):
+        """A touchpoint may move to another candidate the user can read, of its own company:
+        the history of one company never lands on another company's talent."""
+        applicant = self.env["hr.applicant"].browse(applicant_id)
+        applicant.check_access("read")
+        company = applicant._get_talent().company_id
+        for touchpoint in self:
+            if touchpoint.company_id != company:
+                raise UserError(
+                    self.env._(
+                        "The touchpoint '%(touchpoint)s' belongs to %(company)s and cannot move "
+                        "to a candidate of another company; log a new touchpoint there instead.",
+                        touchpoint=touchpoint.display_name,
+                        company=touchpoint.company_id.name or "-",
+                    )
+                )
 
     # --- reply classification (issue 5) ---
     @api.depends(
@@ -310,6 +340,7 @@ class HrRecruitmentTouchpoint(models.Model):
         offer an application to a job ('interested'). Returns an action or True."""
         self.ensure_one()
         self._check_classifiable()
+        # sudo: the classify dialog also writes boundaries (blacklist, pools) officers cannot
         talent = self.applicant_id.sudo()
         vals = {"reply_class": reply_class, "reply_reason": reason or False}
         action = True
@@ -385,18 +416,24 @@ class HrRecruitmentTouchpointDrip(models.Model):
         string="Drip Enrollment",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     drip_id = fields.Many2one(
         related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
     )
     step_id = fields.Many2one(
-        "hr.recruitment.drip.step", string="Drip Step", index="btree_not_null", ondelete="set null"
+        "hr.recruitment.drip.step",
+        string="Drip Step",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     variant_id = fields.Many2one(
         "hr.recruitment.drip.step.variant",
         string="Drip Variant",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     mailing_trace_id = fields.Many2one(
         "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
@@ -439,6 +476,7 @@ class HrRecruitmentTouchpointDrip(models.Model):
     def _get_drip_statistics(self, domain, groupby):
         """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
         stats = {}
+        # sudo: figures only (counts per drip, step, variant), shown with the drip
         for group, outcome, count, clicked_count in self.sudo()._read_group(
             domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
             [groupby, "outcome"],

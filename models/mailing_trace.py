@@ -17,6 +17,7 @@ class MailingTrace(models.Model):
         """An Email Marketing mailing that reaches a passive candidate is an automated outbound
         touchpoint (it counts toward the contact caps and its opens and clicks feed the
         engagement score); drips log their own touchpoints."""
+        # sudo: tracking events come from public routes (pixel, click, reply) and the mail gateway
         traces = self.sudo().filtered(
             lambda t: (
                 t.model == "hr.applicant"
@@ -28,8 +29,10 @@ class MailingTrace(models.Model):
         )
         if not traces:
             return
+        # sudo: a mass mailing user may not read candidates
         applicants = self.env["hr.applicant"].sudo().browse(set(traces.mapped("res_id"))).exists()
         passive_ids = set(applicants.filtered(lambda a: a._get_talent().is_passive_candidate).ids)
+        # sudo: touchpoints are officer-only; the marketer logs them anyway
         self.env["hr.recruitment.touchpoint"].sudo().create(
             [
                 {
@@ -118,6 +121,7 @@ class MailingTrace(models.Model):
     def _sync_touchpoints(self, outcome):
         """Keep the outcome of drip and Email Marketing touchpoints current; bounces stop
         outreach, opens wake drips."""
+        # sudo: tracking events come from public routes (pixel, click, reply) and the mail gateway
         traces = self.sudo().filtered(lambda t: t.model == "hr.applicant")
         if not traces:
             return
@@ -145,6 +149,7 @@ class MailingTrace(models.Model):
             )
         to_update.write({"outcome": outcome})
         if outcome in ("opened", "clicked"):
+            # sudo: drips wake on tracking events from public routes
             self.env["hr.recruitment.drip.enrollment"].sudo()._wake_for_tracking(traces)
         elif outcome == "bounced":
             to_update.applicant_id._outreach_stop("bounced")

@@ -41,3 +41,4 @@ from . import test_unsubscribe_on_the_wire
 from . import test_inbound_corpus
 from . import test_reply_boundaries
 from . import test_mail_parsing
+from . import test_multi_company
