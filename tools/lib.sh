@@ -101,7 +101,7 @@ install_build_packages() {
 # Put the Odoo Community source tree from $ODOO_SOURCE into $1, leaving out $ODOO_SOURCE_EXCLUDE.
 # The tree is built in a temporary folder beside $1 and renamed at the end: $1 exists only when complete.
 fetch_odoo_source() {
-    local dest=$1 tmp p ref excludes=()
+    local dest=$1 tmp p ref excludes=() started=$SECONDS
     rm -rf "$ODOO_HOME"/.src-partial.* # left by an interrupted run
     tmp=$(mktemp -d "$ODOO_HOME/.src-partial.XXXXXX")
     chmod 755 "$tmp"
@@ -111,12 +111,22 @@ fetch_odoo_source() {
         ref=${ODOO_BRANCH:-HEAD}
         for p in $ODOO_SOURCE_EXCLUDE; do excludes+=(":(exclude)$p"); done
         echo "Exporting $ref of the git repository $ODOO_SOURCE${ODOO_SOURCE_EXCLUDE:+ without $ODOO_SOURCE_EXCLUDE}"
-        if ! git -C "$ODOO_SOURCE" archive --format=tar "$ref" -- . "${excludes[@]}" | tar -x -C "$tmp"; then
-            rm -rf "$tmp"
+        local errors=$ODOO_HOME/.git-archive.err
+        if ! git -C "$ODOO_SOURCE" archive --format=tar "$ref" -- . "${excludes[@]}" 2>"$errors" | tar -x -C "$tmp"; then
+            cat "$errors" >&2
+            rm -rf "$tmp" "$errors"
             die "Could not export Odoo from '$ODOO_SOURCE'. The command was:
-    git -C $ODOO_SOURCE archive --format=tar $ref -- . ${excludes[*]} | tar -x -C $dest
+    git -C $ODOO_SOURCE archive --format=tar $ref -- .$([ ${#excludes[@]} -eq 0 ] || printf " '%s'" "${excludes[@]}") | tar -x -C $dest
 Set ODOO_BRANCH to a branch of that repository, or ODOO_SOURCE_EXCLUDE to the folders that cannot be read."
         fi
+        # git still looks at the objects of excluded folders and reports those it lacks, without failing:
+        # only lines about other paths are worth showing
+        for p in $ODOO_SOURCE_EXCLUDE; do
+            grep -v -F "for '${p%/}/" "$errors" >"$errors.kept" || true
+            mv "$errors.kept" "$errors"
+        done
+        cat "$errors" >&2
+        rm -f "$errors"
     elif [ -d "$ODOO_SOURCE" ]; then
         [ -f "$ODOO_SOURCE/odoo-bin" ] || {
             rm -rf "$tmp"
@@ -156,6 +166,7 @@ Check the network, or set ODOO_SOURCE to a local copy (a git repository or an Od
         die "'$ODOO_SOURCE' holds Odoo ${version:-of unknown version}, not 19.0 (set ODOO_BRANCH or ODOO_SOURCE)."
     }
     mv "$tmp" "$dest"
+    echo "Odoo source ready in $dest ($((SECONDS - started)) s)"
 }
 
 is_git_repository() {
@@ -168,7 +179,7 @@ is_git_repository() {
 
 # Virtualenv $2 with the requirements of the Odoo source $1 (a copy of requirements.txt is adjusted, never the source)
 install_odoo_venv() {
-    local src=$1 venv=$2 req log=$ODOO_HOME/pip-install.log
+    local src=$1 venv=$2 req log=$ODOO_HOME/pip-install.log started=$SECONDS
     if [ ! -x "$venv/bin/python" ]; then
         "$ODOO_BASE_PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 10))" 2>/dev/null \
             || die "Odoo 19 needs Python 3.10 or later; '$ODOO_BASE_PYTHON' is $("$ODOO_BASE_PYTHON" --version 2>&1).
@@ -192,6 +203,7 @@ Set ODOO_BASE_PYTHON to a newer python."
     $venv/bin/python -m pip install -r $src/requirements.txt   (with cbor2==5.6.2 instead of cbor2==5.4.2)"
     fi
     rm -f "$req"
+    echo "Odoo's Python requirements installed ($((SECONDS - started)) s)"
 }
 
 start_postgres() {
