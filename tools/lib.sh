@@ -200,7 +200,8 @@ Set ODOO_BASE_PYTHON to a newer python."
         tail -n 30 "$log" >&2
         rm -f "$req"
         die "pip could not install Odoo's requirements (see above). Fix the cause and run again; by hand it is:
-    $venv/bin/python -m pip install -r $src/requirements.txt   (with cbor2==5.6.2 instead of cbor2==5.4.2)"
+    sed 's/^cbor2==5.4.2/cbor2==5.6.2/' $src/requirements.txt >/tmp/odoo-requirements.txt
+    $venv/bin/python -m pip install -r /tmp/odoo-requirements.txt"
     fi
     rm -f "$req"
     echo "Odoo's Python requirements installed ($((SECONDS - started)) s)"
