@@ -45,8 +45,9 @@ existing Odoo 19 install, or unset them to have Odoo 19 installed in \$ODOO_HOME
     [ "$version" = "19.0" ] || die "Odoo at '$ODOO_BIN' is version $version; this addon needs 19.0."
     ODOO_SRC=$(dirname "$ODOO_BIN")
     "$ODOO_PYTHON" -c "import psycopg2, lxml, werkzeug, babel, PIL, reportlab, passlib" 2>/dev/null \
-        || die "Odoo's Python requirements are missing from '$ODOO_PYTHON'; install them:
-    $ODOO_PYTHON -m pip install -r $ODOO_SRC/requirements.txt"
+        || die "Odoo's Python requirements are missing from '$ODOO_PYTHON'. To have them installed by the next
+run (when Odoo lives in \$ODOO_HOME):    touch $ODOO_HOME/.install-incomplete
+or by hand:    $ODOO_PYTHON -m pip install -r $ODOO_SRC/requirements.txt"
 }
 
 # Install Odoo 19.0 Community in $ODOO_HOME: source in src/, virtualenv with its requirements in venv/.
