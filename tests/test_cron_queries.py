@@ -84,7 +84,16 @@ class TestCronQueries(DripCommon):
             self.assertEqual(set(enrollments.mapped("stop_reason")), {"unresponsive"})
             removals = talents.touchpoint_ids.filtered(lambda t: t.boundary_event == "unresponsive")
             self.assertEqual(removals.applicant_id, talents, "one removal touchpoint each")
-            self.assertTrue(all(self.pool.name in summary for summary in removals.mapped("summary")))
+            for summary in removals.mapped("summary"):
+                self.assertIn(f"Moved out of talent pools: {self.pool.name}", summary)
+            notes = self.env["mail.message"].search(
+                [
+                    ("model", "=", "hr.applicant"),
+                    ("res_id", "in", talents.ids),
+                    ("body", "like", "Removed from outreach"),
+                ]
+            )
+            self.assertEqual(sorted(notes.mapped("res_id")), talents.ids, "one chatter note each")
         self._assert_flat(counts, "cleanup")
 
     # --- engagement recompute ----------------------------------------------------------------
@@ -135,14 +144,20 @@ class TestCronQueries(DripCommon):
                 counts.append(self._run_cron("ir_cron_occasion_messages"))
                 touchpoints = (emailed | linkedin).touchpoint_ids
                 self.assertEqual(len(touchpoints), 2 * count)
-                self.assertEqual(
-                    set(touchpoints.filtered(lambda t: t.applicant_id in emailed).mapped("outcome")),
-                    {"sent"},
-                )
+                self.assertEqual(set(emailed.touchpoint_ids.mapped("outcome")), {"sent"})
+                self.assertTrue(all(emailed.touchpoint_ids.mapped("mail_message_id")))
                 activities = linkedin.activity_ids
                 self.assertEqual(activities.mapped("res_id"), linkedin.ids)
                 self.assertEqual(touchpoints.activity_id, activities)
                 self.assertEqual(set(activities.mapped("user_id")), {self.user_officer})
+                digest = self.env["mail.message"].search(
+                    [
+                        ("partner_ids", "in", self.user_officer.partner_id.ids),
+                        ("subject", "like", f"{count} congratulations to prepare"),
+                    ]
+                )
+                self.assertEqual(len(digest), 1, "one notification for the recruiter's batch")
+                self.assertIn(linkedin[-1].partner_name, digest.body)
         self._assert_flat(counts, "occasions")
 
     # --- A/B winners -------------------------------------------------------------------------
