@@ -246,33 +246,32 @@ class HrRecruitmentOccasion(models.Model):
         )
         for talent, activity in zip(talents, activities, strict=True):
             values[talent.id]["activity_id"] = activity.id
-        self._notify_recruiters(activities)
+        self._notify_recruiters(talents, activities)
         return self._create_touchpoints(talents, today, values)
 
-    def _notify_recruiters(self, activities):
+    def _notify_recruiters(self, talents, activities):
         """Tell each recruiter once which congratulations of this occasion they have to
         prepare today (their activities list them one by one)."""
         for user, user_activities in activities.grouped("user_id").items():
-            if not user.partner_id:
+            if not user.partner_id or user == self.env.user:
                 continue
-            talents = self.env["hr.applicant"].sudo().browse(user_activities.mapped("res_id"))
+            occasion = self.with_context(lang=user.lang)
+            names = talents.browse(user_activities.mapped("res_id")).mapped("partner_name")
             body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._(
+                occasion.env._(
                     "%(occasion)s today: %(count)s congratulations to prepare, each in an "
                     "activity with the message ready to send.",
-                    occasion=self.name,
-                    count=len(talents),
+                    occasion=occasion.name,
+                    count=len(names),
                 ),
-                Markup().join(
-                    Markup("<li>%s</li>") % (name or "") for name in talents.mapped("partner_name")
-                ),
+                Markup().join(Markup("<li>%s</li>") % (name or "") for name in names),
             )
-            self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
+            self.env["mail.thread"].message_notify(
                 partner_ids=user.partner_id.ids,
-                subject=self.env._(
+                subject=occasion.env._(
                     "%(occasion)s: %(count)s congratulations to prepare",
-                    occasion=self.name,
-                    count=len(talents),
+                    occasion=occasion.name,
+                    count=len(names),
                 ),
                 body=body,
                 email_layout_xmlid="mail.mail_notification_layout",
