@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import consteq, email_normalize, hmac, is_html_empty
@@ -1150,21 +1150,23 @@ class HrApplicant(models.Model):
 
     def _outreach_remove_unresponsive(self):
         """Remove these talents from outreach: drips stop, status unresponsive, optional
-        move out of talent pools, re-engagement date. Nothing is deleted."""
+        move out of talent pools, re-engagement date. Nothing is deleted. Talents that get the
+        same values are written together; touchpoints and chatter notes are created in bulk."""
+        # sudo: cleanup cron: writes pools and officer-only fields of every company's talents
+        talents = self.sudo()
+        if not talents:
+            return
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         unresponsive_pool = self.env.ref(
             "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
         )
-        touchpoint_vals = []
-        # sudo: cleanup cron: writes pools and officer-only fields of every company's talents
-        for talent in self.sudo():
+        ids_by_vals = defaultdict(list)
+        summaries = {}
+        for talent in talents:
             company = talent.company_id or self.env.company
             months = company.outreach_reengage_months
-            vals = {
-                "unresponsive_date": now,
-                "reengage_after": months and today + relativedelta(months=months),
-            }
+            reengage_after = months and today + relativedelta(months=months)
             summary = self.env._(
                 "Removed from outreach: no interaction for %(days)s days after %(count)s or more "
                 "messages.",
@@ -1173,18 +1175,28 @@ class HrApplicant(models.Model):
             )
             if months:
                 summary += " " + self.env._(
-                    "May be contacted again after %(date)s.", date=vals["reengage_after"]
+                    "May be contacted again after %(date)s.", date=reengage_after
                 )
+            removed = self.env["hr.talent.pool"]
             if company.outreach_cleanup_remove_pools and unresponsive_pool:
                 removed = talent.talent_pool_ids - unresponsive_pool
-                if removed:
-                    vals["talent_pool_ids"] = [(6, 0, unresponsive_pool.ids)]
-                    summary += " " + self.env._(
-                        "Moved out of talent pools: %(pools)s.",
-                        pools=", ".join(removed.mapped("name")),
-                    )
-            talent.write(vals)
-            touchpoint_vals.append(
+            if removed:
+                summary += " " + self.env._(
+                    "Moved out of talent pools: %(pools)s.",
+                    pools=", ".join(removed.mapped("name")),
+                )
+            ids_by_vals[reengage_after, bool(removed)].append(talent.id)
+            summaries[talent.id] = summary
+        for (reengage_after, move), ids in ids_by_vals.items():
+            vals = {"unresponsive_date": now, "reengage_after": reengage_after}
+            if move:
+                vals["talent_pool_ids"] = [Command.set(unresponsive_pool.ids)]
+            # the chatter note below says all of it: no tracking message per talent
+            talents.browse(ids).with_context(mail_notrack=True).write(vals)
+        talents._message_log_batch(summaries)
+        # sudo: cleanup cron: logs and stops for every company
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            [
                 {
                     "applicant_id": talent.id,
                     "channel": "other",
@@ -1192,13 +1204,13 @@ class HrApplicant(models.Model):
                     "kind": "note",
                     "outcome": "done",
                     "boundary_event": "unresponsive",
-                    "summary": summary,
+                    "summary": summaries[talent.id],
                     "user_id": talent.user_id.id,
                 }
-            )
-        # sudo: cleanup cron: logs and stops for every company
-        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_vals)
-        self.sudo()._outreach_stop("unresponsive")
+                for talent in talents
+            ]
+        )
+        talents._outreach_stop("unresponsive")
 
     @api.model
     def _outreach_retention_dry_run(self, company):

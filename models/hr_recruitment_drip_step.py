@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -322,24 +323,17 @@ class HrRecruitmentDripStep(models.Model):
 
     def _apply_ab_winner(self):
         """Set the split of each step's A/B winner to 100 % and the others' to 0 %, and log it
-        in the drip's chatter; return the steps changed."""
-        applied = self.browse()
+        in the drip's chatter; return the steps changed. Two writes and one batch of chatter
+        notes for all the steps."""
+        winners = self.env["hr.recruitment.drip.step.variant"]
+        notes = defaultdict(list)
         for step, (result, variant_by_key) in self._get_ab_comparisons().items():
             winner = variant_by_key.get(result["winner"]) if result["winner"] else False
             if not winner or winner.split_percent >= 100:
                 continue
-            # sudo: the daily cron or the drip's button applies it (officers do not edit variants)
-            step.sudo().write(
-                {
-                    "variant_ids": [
-                        (1, variant.id, {"split_percent": 100.0 if variant == winner else 0.0})
-                        for variant in step.variant_ids
-                    ]
-                }
-            )
-            # sudo: the chatter note of the drip is posted for the cron too
-            step.drip_id.sudo().message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
+            winners |= winner
+            notes[step.drip_id].append(
+                Markup("<p>%s</p><p>%s</p>")
                 % (
                     self.env._(
                         "Step '%(step)s': variant '%(variant)s' won its A/B test and now gets "
@@ -348,10 +342,18 @@ class HrRecruitmentDripStep(models.Model):
                         variant=winner.name,
                     ),
                     result["reason"],
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
-            applied |= step
+        applied = winners.step_id
+        if not applied:
+            return applied
+        # sudo: the daily cron or the drip's button applies it (officers do not edit variants)
+        (applied.variant_ids - winners).sudo().write({"split_percent": 0.0})
+        winners.sudo().write({"split_percent": 100.0})
+        applied._check_variant_split()
+        drips = self.env["hr.recruitment.drip"].union(*notes)
+        # sudo: the chatter note of the drip is logged for the cron too
+        drips.sudo()._message_log_batch({drip.id: Markup().join(notes[drip]) for drip in drips})
         return applied
 
     def _get_previous_email_step(self):

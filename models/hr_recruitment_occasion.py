@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -203,40 +204,88 @@ class HrRecruitmentOccasion(models.Model):
         template = self.template_id.sudo()
         subjects = template._render_field("subject", talents.ids, compute_lang=True)
         bodies = template._render_field("body_html", talents.ids, compute_lang=True)
+        channel_labels = dict(talents._fields["preferred_channel"]._description_selection(self.env))
+        activity_types = {
+            "email": self.env.ref("mail.mail_activity_data_email"),
+            "other": self.env.ref("mail.mail_activity_data_todo"),
+        }
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        activity_vals = []
         values = {}
         for talent in talents:
             channel = talent.preferred_channel or "email"
-            channel_label = dict(talent._fields["preferred_channel"].selection).get(channel)
             text = html2plaintext(bodies[talent.id] or "")
             note = self.env._(
                 "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
                 "<p><b>%(subject)s</b></p><pre>%(text)s</pre>",
                 occasion=self.name,
                 name=talent.partner_name or "",
-                channel=channel_label,
+                channel=channel_labels.get(channel),
                 subject=subjects[talent.id] or "",
                 text=text,
             )
-            activity = talent.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_email"
-                if channel == "email"
-                else "mail.mail_activity_data_todo",
-                date_deadline=today,
-                summary=self.env._(
-                    "Congratulate %(name)s: %(occasion)s",
-                    name=talent.partner_name,
-                    occasion=self.name,
-                ),
-                note=note,
-                user_id=(talent.user_id or talent.create_uid).id,
+            activity_type = activity_types["email" if channel == "email" else "other"]
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": talent.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": today,
+                    "summary": self.env._(
+                        "Congratulate %(name)s: %(occasion)s",
+                        name=talent.partner_name,
+                        occasion=self.name,
+                    ),
+                    "note": note,
+                    "user_id": (talent.user_id or talent.create_uid).id,
+                    "automated": True,
+                }
             )
             values[talent.id] = {
                 "channel": channel,
                 "outcome": "planned",
-                "activity_id": activity.id,
                 "summary": f"{subjects[talent.id] or ''}\n{text}".strip(),
             }
+        # one creation for the batch, and one notification per recruiter below instead of
+        # Odoo's email per assigned activity
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(activity_vals)
+        )
+        for talent, activity in zip(talents, activities, strict=True):
+            values[talent.id]["activity_id"] = activity.id
+        self._notify_recruiters(talents, activities)
         return self._create_touchpoints(talents, today, values)
+
+    def _notify_recruiters(self, talents, activities):
+        """Tell each recruiter once which congratulations of this occasion they have to
+        prepare today (their activities list them one by one)."""
+        for user, user_activities in activities.grouped("user_id").items():
+            if not user.partner_id or user == self.env.user:
+                continue
+            occasion = self.with_context(lang=user.lang)
+            names = talents.browse(user_activities.mapped("res_id")).mapped("partner_name")
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                occasion.env._(
+                    "%(occasion)s today: %(count)s congratulations to prepare, each in an "
+                    "activity with the message ready to send.",
+                    occasion=occasion.name,
+                    count=len(names),
+                ),
+                Markup().join(Markup("<li>%s</li>") % (name or "") for name in names),
+            )
+            self.env["mail.thread"].message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=occasion.env._(
+                    "%(occasion)s: %(count)s congratulations to prepare",
+                    occasion=occasion.name,
+                    count=len(names),
+                ),
+                body=body,
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
 
     def _create_touchpoints(self, talents, today, values_by_talent):
         return (
