@@ -2,7 +2,7 @@
     "name": "Passive Candidate Nurturing",
     "summary": "Profile, touchpoint log and multi-channel nurturing of passive candidates "
     "in Odoo Recruitment talent pools",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources/Recruitment",
     "author": "hr_recruitment_passive developers",
     "website": "https://github.com/hr-recruitment-passive/hr_recruitment_passive",
@@ -36,6 +36,9 @@
         "views/hr_applicant_drip_views.xml",
         "wizards/hr_recruitment_drip_enroll_views.xml",
         "wizards/hr_recruitment_drip_step_preview_views.xml",
+        "wizards/hr_job_passive_match_views.xml",
+        "views/hr_job_views.xml",
+        "views/hr_recruitment_availability_forecast_views.xml",
         "views/hr_recruitment_passive_menus.xml",
         "views/hr_recruitment_passive_templates.xml",
     ],
