@@ -285,16 +285,15 @@ class HrJob(models.Model):
             f"{names.get(tid, tid)} ({message})"
             for tid, (_code, message) in result["skipped"].items()
         )
-        self.message_post(
-            body=self.env._(
-                "Auto-enrolled %(count)s passive talents in drip '%(drip)s': %(names)s.",
-                count=len(result["enrollments"]),
-                drip=drip.name,
-                names=", ".join(result["enrollments"].applicant_id.mapped("partner_name")) or "-",
-            )
-            + (self.env._(" Skipped: %(skipped)s.", skipped=skipped) if skipped else ""),
-            subtype_xmlid="mail.mt_note",
+        body = self.env._(
+            "Auto-enrolled %(count)s passive talents in drip '%(drip)s': %(names)s.",
+            count=len(result["enrollments"]),
+            drip=drip.name,
+            names=", ".join(result["enrollments"].applicant_id.mapped("partner_name")) or "-",
         )
+        if skipped:
+            body = self.env._("%(enrolled)s Skipped: %(skipped)s.", enrolled=body, skipped=skipped)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
         return result
 
     @api.model

@@ -67,7 +67,7 @@ class TestPassiveUiJobMatchesTour(HttpCase):
 
     def test_find_and_enroll_passive_talents(self):
         self.start_tour(
-            "/odoo/action-hr_recruitment.action_hr_job_config",
+            "/odoo/recruitment",
             "hr_recruitment_passive_job_matches_tour",
             login="admin",
         )

@@ -3,8 +3,13 @@ import { registry } from "@web/core/registry";
 // A recruiter opens a job, asks for its passive talents, sees why one matches, selects the
 // talent and enrolls them in the job's drip in one click.
 registry.category("web_tour.tours").add("hr_recruitment_passive_job_matches_tour", {
-    url: "/odoo/action-hr_recruitment.action_hr_job_config",
+    url: "/odoo/recruitment",
     steps: () => [
+        {
+            content: "Show the job positions as a list",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
         {
             content: "Open the job",
             trigger: ".o_list_view .o_data_row .o_data_cell:contains(Tour Matching Engineer)",
