@@ -6,10 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .hr_applicant import OFFICER_GROUP
+
 _logger = logging.getLogger(__name__)
 
-OFFICER_GROUP = "hr_recruitment.group_hr_recruitment_user"
-# match score out of 100 (README, "Matching talents to a new role"): SKILLS x the skill fit, plus
+# match score out of 100 (README, "The match score"): MATCH_SKILL_POINTS x the skill fit, plus
 # the points of openness, timing, engagement and the time since the last contact, plus or minus
 # the "not now" date (passed: a bonus; still ahead: a penalty)
 MATCH_SKILL_POINTS = 40

@@ -331,6 +331,23 @@ class TestJobMatches(PassiveCommon):
             run()
             self.assertEqual(len(Enrollment.search(domain)), 4, "no target: no auto-enrollment")
 
+    def test_auto_enroll_notes_who_was_skipped(self):
+        other_drip = self.drip.copy()
+        other_drip.enroll(self.alice)
+        self.backend_job.write(
+            {
+                "passive_auto_enroll": True,
+                "passive_auto_enroll_drip_id": self.drip.id,
+                "passive_auto_enroll_limit": 1,
+            }
+        )
+        result = self.backend_job._passive_auto_enroll()
+        self.assertFalse(result["enrollments"])
+        self.assertEqual(result["skipped"][self.alice.id][0], "already_enrolled")
+        note = self.backend_job.message_ids[0].preview
+        self.assertIn("Auto-enrolled 0 passive talents", note)
+        self.assertIn("Skipped: Alice (Already in running drip", note)
+
     def test_access(self):
         job_interviewer = self.backend_job.with_user(self.user_interviewer)
         with self.assertRaises(AccessError):
