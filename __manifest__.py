@@ -24,6 +24,8 @@
         "views/hr_recruitment_resource_views.xml",
         "views/hr_recruitment_touchpoint_analysis_views.xml",
         "views/mail_template_views.xml",
+        "views/hr_recruitment_retention_log_views.xml",
+        "wizards/hr_recruitment_retention_preview_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/hr_applicant_share_resource_views.xml",
         "wizards/hr_recruitment_touchpoint_classify_views.xml",

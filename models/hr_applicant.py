@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import consteq, email_normalize, hmac, is_html_empty
 
+from ..misc.mail_parsing import is_known_sender, sender_address
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
 OFFICER_GROUP = "hr_recruitment.group_hr_recruitment_user"
@@ -52,16 +53,6 @@ ENGAGED_DAYS = 30
 # outbound touchpoints that are messages to the candidate (cleanup counts them)
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
-# personal data the retention rule clears on a talent and its applications
-ANONYMIZED_FIELDS = (
-    "email_from",
-    "partner_phone",
-    "linkedin_profile",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "do_not_contact_reason",
-)
 SNOOZE_MAX_DAYS = 730
 
 _logger = logging.getLogger(__name__)
@@ -289,15 +280,9 @@ class HrApplicant(models.Model):
             ["date:min"],
         ):
             stats[talent.id]["first_outreach"] = first
+        responses = Touchpoint._get_candidate_response_domain()
         for talent, last_response in Touchpoint._read_group(
-            base
-            + [
-                ("direction", "=", "inbound"),
-                ("outcome", "!=", "planned"),
-                ("auto_reply", "=", False),
-            ],
-            ["applicant_id"],
-            ["date:max"],
+            Domain(base) & responses, ["applicant_id"], ["date:max"]
         ):
             stats[talent.id]["last_response"] = last_response
         for talent, planned_count, next_date in Touchpoint._read_group(
@@ -308,15 +293,16 @@ class HrApplicant(models.Model):
             stats[talent.id]["next"] = next_date
             stats[talent.id]["count"] = stats[talent.id].get("count", 0) + planned_count
         signals = Touchpoint.search_fetch(
-            base
-            + [
-                ("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS)),
-                ("date", "<=", now),
-                ("auto_reply", "=", False),
-                "|",
-                ("direction", "=", "inbound"),
-                ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
-            ],
+            Domain(base)
+            & Domain("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS))
+            & Domain("date", "<=", now)
+            & (
+                responses
+                | (
+                    Domain("direction", "=", "outbound")
+                    & Domain("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS))
+                )
+            ),
             ["applicant_id", "date", "direction", "kind", "outcome", "opened_date", "clicked_date"],
             order="date desc, id desc",
         )
@@ -615,47 +601,97 @@ class HrApplicant(models.Model):
         return res
 
     def _log_touchpoint_from_message(self, message, msg_vals):
-        """An email to or from a passive candidate is a touchpoint on its talent."""
-        talent = self._get_talent().sudo()
-        if len(self) != 1 or not talent.is_passive_candidate:
+        """An email to or from a passive candidate is a touchpoint on its talent: the
+        candidate's reply (a response that stops drips, unless it is an automatic answer), or
+        a note when someone else on the thread wrote (a colleague in copy: no response, no
+        stop). A reply of a candidate not flagged passive is not logged but stops drips."""
+        if len(self) != 1:
             return
+        talent = self._get_talent().sudo()
         message_type = msg_vals.get("message_type", message.message_type)
         author = message.author_id
         author_is_internal = bool(author.user_ids.filtered(lambda u: not u.share))
         if message_type == "email" and not author_is_internal:
-            direction, kind, outcome = "inbound", "reply", "replied"
+            vals = self._outreach_inbound_touchpoint_values(message)
+            if not talent.is_passive_candidate:
+                if vals["kind"] == "reply" and not vals["auto_reply"]:
+                    self._outreach_stop("replied")
+                return
         elif (
             message_type == "comment"
             and author_is_internal
+            and talent.is_passive_candidate
             and not message.subtype_id.internal
             and self.partner_id
             and self.partner_id in message.partner_ids
         ):
-            direction, kind, outcome = (
-                "outbound",
-                "follow_up" if talent.touchpoint_ids else "outreach",
-                "sent",
-            )
+            vals = {
+                "direction": "outbound",
+                "kind": "follow_up" if talent.touchpoint_ids else "outreach",
+                "outcome": "sent",
+                "summary": message.subject or message.preview,
+                "user_id": author.user_ids[:1].id,
+            }
         else:
             return
-        auto_reply = direction == "inbound" and self.env.context.get("outreach_auto_reply")
         self.env["hr.recruitment.touchpoint"].sudo().create(
             {
                 "applicant_id": self.id,
                 "channel": "email",
-                "direction": direction,
-                "kind": kind,
-                "outcome": outcome,
-                "summary": message.subject or message.preview,
                 "job_id": self.job_id.id,
-                "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
                 "mail_message_id": message.id,
                 "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
-                "auto_reply": bool(auto_reply),
+                **vals,
             }
         )
-        if auto_reply:
-            self._outreach_handle_auto_reply(message, auto_reply.get("until"))
+        if vals.get("auto_reply") and not vals.get("third_party"):
+            until = self.env.context["outreach_auto_reply"].get("until")
+            self._outreach_handle_auto_reply(message, until)
+
+    def _outreach_inbound_touchpoint_values(self, message):
+        """Touchpoint values of an email received on this candidate's thread: the candidate's
+        reply (flagged when automatic), or a third party's note naming its sender."""
+        auto_reply = bool(self.env.context.get("outreach_auto_reply"))
+        subject = message.subject or message.preview
+        if self._outreach_is_candidate_sender(message.email_from, message.author_id):
+            return {
+                "direction": "inbound",
+                "kind": "reply",
+                "outcome": "replied",
+                "auto_reply": auto_reply,
+                "summary": subject,
+                "user_id": self.user_id.id,
+            }
+        name, address = sender_address(message.email_from)
+        sender = f"{name} <{address}>" if name else address or self.env._("an unknown sender")
+        return {
+            "direction": "inbound",
+            "kind": "note",
+            "outcome": "done",
+            "auto_reply": auto_reply,
+            "third_party": True,
+            "summary": self.env._(
+                "Email from %(sender)s, not the candidate: %(subject)s",
+                sender=sender,
+                subject=subject or "",
+            ),
+            "user_id": self.user_id.id,
+        }
+
+    def _outreach_is_candidate_sender(self, email_from, author=None):
+        """Whether an email from `email_from` (`author`: the partner the mail gateway found
+        for it) was written by this candidate: the address of the talent, of one of its
+        applications, or of their contacts. Anyone else (a colleague in copy, an assistant)
+        is a third party whose email is no response from the candidate."""
+        self.ensure_one()
+        talent = self._get_talent().sudo()
+        records = talent | talent.with_context(active_test=False).talent_application_ids
+        records |= self.sudo()
+        partners = records.partner_id
+        if author and author & partners:
+            return True
+        known = set(records.mapped("email_normalized")) | set(partners.mapped("email_normalized"))
+        return is_known_sender(email_from, known)
 
     @api.model
     def _cron_recompute_engagement(self, batch_size=500):
@@ -723,49 +759,6 @@ class HrApplicant(models.Model):
             return ""
         rows = job._passive_match_rows(talents=self)
         return rows[0]["reason"] if rows else ""
-
-    def _passive_snooze(self, until, touchpoint=None):
-        """'Not now until <date>': hold automated outreach and plan the re-engagement."""
-        until_dt = fields.Datetime.to_datetime(until)
-        if touchpoint:
-            touchpoint.sudo().declined = True  # a "not now" starts the quiet period
-        for talent in self._get_talent().sudo():
-            talent.outreach_snoozed_until = until_dt.date()
-            talent._outreach_pause(until_dt)
-            recruiter = talent.user_id or self.env.user
-            self.env["hr.recruitment.touchpoint"].sudo().create(
-                {
-                    "applicant_id": talent.id,
-                    "date": until_dt,
-                    "channel": talent.preferred_channel or "email",
-                    "kind": "follow_up",
-                    "outcome": "planned",
-                    "summary": self.env._(
-                        "Re-engage: the candidate said 'not now' on %(date)s.",
-                        date=(touchpoint.date if touchpoint else fields.Datetime.now()).date(),
-                    ),
-                    "user_id": recruiter.id,
-                }
-            )
-            talent.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=fields.Date.to_date(until),
-                summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
-                note=self.env._(
-                    "%(name)s asked to be contacted again from this date.",
-                    name=talent.partner_name,
-                ),
-                user_id=recruiter.id,
-            )
-
-    def _passive_opt_out(self):
-        """The candidate unsubscribed: flag, blacklist the address, stop all outreach."""
-        talents = self._get_talent().sudo()
-        talents.write({"outreach_opted_out": True})
-        Blacklist = self.env["mail.blacklist"].sudo()
-        for email in set((talents | self.sudo()).mapped("email_normalized")) - {False}:
-            Blacklist._add(email, message=self.env._("Unsubscribed by replying to outreach"))
-        talents._outreach_stop("opted_out")
 
     def action_classify_last_reply(self):
         """Classify the latest unclassified reply of the candidate (from the candidate form)."""
@@ -884,9 +877,13 @@ class HrApplicant(models.Model):
             "channel", self.env._("Preferred channel: %(channel)s", channel=labels[channel])
         )
 
-    def _outreach_snooze(self, until):
-        """'Not now, contact me again after <until>': hold all contact and pause drips."""
+    def _outreach_snooze(self, until, source=None):
+        """'Not now, contact me again after <until>', from the preference page or a reply
+        classified 'not now' (`source` says which): the date must be after today and within
+        two years; the snooze is logged in the consent history, drips are paused and the
+        recruiter gets the re-engagement planned for that date."""
         today = fields.Date.context_today(self)
+        until = fields.Date.to_date(until)
         if not until or until <= today or until > today + timedelta(days=SNOOZE_MAX_DAYS):
             raise UserError(
                 self.env._(
@@ -898,10 +895,46 @@ class HrApplicant(models.Model):
         talents.write({"outreach_snoozed_until": until})
         talents._outreach_log_boundary(
             "snooze",
-            self.env._("Not now: contact again after %(date)s", date=until),
+            self.env._(
+                "Not now: contact again after %(date)s (%(origin)s)", date=until, origin=source
+            )
+            if source
+            else self.env._("Not now: contact again after %(date)s", date=until),
             declined=True,
         )
         talents._outreach_pause(datetime.combine(until, time.min))
+        talents._outreach_plan_reengagement(until)
+
+    def _outreach_plan_reengagement(self, until):
+        """A planned follow-up touchpoint on `until` and a to-do for the talent's recruiter."""
+        internal_user = self.env.user if self.env.user._is_internal() else self.env["res.users"]
+        today = fields.Date.context_today(self)
+        for talent in self:
+            recruiter = talent.user_id or internal_user
+            self.env["hr.recruitment.touchpoint"].sudo().create(
+                {
+                    "applicant_id": talent.id,
+                    "date": datetime.combine(until, time.min),
+                    "channel": talent.preferred_channel or "email",
+                    "kind": "follow_up",
+                    "outcome": "planned",
+                    "summary": self.env._(
+                        "Re-engage: the candidate said 'not now' on %(date)s.", date=today
+                    ),
+                    "user_id": recruiter.id,
+                }
+            )
+            if recruiter:
+                talent.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo",
+                    date_deadline=until,
+                    summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
+                    note=self.env._(
+                        "%(name)s asked to be contacted again from this date.",
+                        name=talent.partner_name,
+                    ),
+                    user_id=recruiter.id,
+                )
 
     def _outreach_reduce_frequency(self):
         talents = self._get_talent().sudo()
@@ -1039,19 +1072,20 @@ class HrApplicant(models.Model):
     @api.model
     def _get_last_interaction_dates(self, talent_ids):
         """Last time each talent interacted (an open or click on our message, or any inbound
-        touchpoint except auto-replies: reply, preference, call...): {talent id: datetime}."""
+        touchpoint of the candidate's own: reply, preference, call... but no auto-reply and no
+        third party's email): {talent id: datetime}."""
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         domain = (
             Domain("applicant_id", "in", talent_ids)
             & Domain("outcome", "!=", "planned")
             & (
-                (Domain("direction", "=", "inbound") & Domain("auto_reply", "=", False))
+                Touchpoint._get_candidate_response_domain()
                 | (
                     Domain("direction", "=", "outbound")
                     & Domain("outcome", "in", ["opened", "clicked"])
                 )
             )
         )
-        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         return {
             talent.id: last
             for talent, last in Touchpoint._read_group(domain, ["applicant_id"], ["date:max"])
@@ -1189,60 +1223,9 @@ class HrApplicant(models.Model):
 
     @api.model
     def _outreach_retention_dry_run(self, company):
-        """Passive talents of `company` the retention rule would anonymize now: no interaction
-        (or creation) for the retention period and no ongoing or hired application."""
-        limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
-        talents = self.sudo().search(
-            [
-                ("is_passive_candidate", "=", True),
-                ("talent_pool_ids", "!=", False),
-                ("anonymized_date", "=", False),
-                ("create_date", "<", limit),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
-        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
-        last_interaction = self._get_last_interaction_dates(talents.ids)
-        return talents.filtered(
-            lambda t: (
-                (last_interaction.get(t.id) or t.create_date) < limit
-                and not t.talent_application_ids.filtered(
-                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
-                )
-            )
-        )
-
-    def _outreach_anonymize(self):
-        """Retention rule: clear the personal data of these talents and their applications
-        (fields, chatter, attachments, touchpoint texts); keep anonymous statistics."""
-        talents = self._get_talent().sudo()
-        records = talents | talents.with_context(active_test=False).talent_application_ids
-        self.env["mail.message"].sudo().search(
-            [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["hr.recruitment.touchpoint"].sudo().search(
-            [("applicant_id", "in", talents.ids)]
-        ).write({"summary": False})
-        for record in records:
-            record.write(
-                {
-                    **dict.fromkeys(ANONYMIZED_FIELDS, False),
-                    "partner_id": False,
-                    "partner_name": self.env._("Anonymized candidate %(id)s", id=record.id),
-                    "do_not_contact": False,
-                }
-            )
-        talents.write({"anonymized_date": fields.Datetime.now()})
-        talents._outreach_log_boundary(
-            "anonymized",
-            self.env._("Personal data anonymized by the retention rule."),
-            direction="outbound",
-        )
-        talents._outreach_stop("manual")
-        _logger.info("Retention rule anonymized passive talents %s", talents.ids)
+        """Every record the retention rule would change in `company` now (model, id,
+        operation, reference without personal data): see hr.recruitment.retention."""
+        return self.env["hr.recruitment.retention"]._dry_run(company)
 
     def _outreach_list_action(self, name):
         return {
@@ -1315,20 +1298,8 @@ class HrApplicant(models.Model):
 
     @api.model
     def _cron_outreach_retention(self, batch_size=100):
-        """Daily: anonymize passive talents of companies whose retention rule is on."""
-        companies = (
-            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
-        )
-        talents = self.browse()
-        for company in companies:
-            talents |= self._outreach_retention_dry_run(company)
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(talents))
-        for offset in range(0, len(talents), batch_size):
-            batch = talents[offset : offset + batch_size]
-            batch._outreach_anonymize()
-            if not cron._commit_progress(len(batch)):
-                break
+        """Daily: the retention rule (kept on hr.applicant, where the scheduled action points)."""
+        self.env["hr.recruitment.retention"]._cron_anonymize_expired(batch_size=batch_size)
 
 
 class HrApplicantDrip(models.Model):
@@ -1432,20 +1403,6 @@ class HrApplicantDrip(models.Model):
             self.env._("Paused until %(date)s (UTC)", date=fields.Datetime.to_string(until)),
         )
         return res
-
-    def _log_touchpoint_from_message(self, message, msg_vals):
-        super()._log_touchpoint_from_message(message, msg_vals)
-        # replies of candidates not flagged passive are not logged as touchpoints, but a reply
-        # still stops the drips they are in
-        talent = self._get_talent().sudo()
-        if len(self) != 1 or talent.is_passive_candidate:
-            return
-        if msg_vals.get("message_type", message.message_type) != "email":
-            return
-        if message.author_id.user_ids.filtered(lambda user: not user.share):
-            return
-        if talent.drip_enrollment_ids.filtered(lambda e: e.state in ("running", "paused")):
-            self._outreach_stop("replied")
 
     def _get_outreach_drip(self):
         drip_id = self.env.context.get("outreach_drip_id")

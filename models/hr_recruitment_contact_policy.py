@@ -51,6 +51,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
                 .search([("number", "in", phones)])
                 .mapped("number")
             )
+        facts["forgotten"] = self.env["hr.recruitment.forgotten.email"]._forgotten_keys(emails)
         facts.update(self._prefetch_boundary_facts(applicants, at))
         return facts
 
@@ -96,6 +97,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     def _check_one(self, applicant, channel, at, automated, facts):
         """Rules for one candidate; extended by the boundaries (caps, snooze, windows)."""
         talent = applicant.pool_applicant_id or applicant
+        if facts["forgotten"] and self._is_forgotten(applicant, facts["forgotten"]):
+            return self._refuse("forgotten")
         if talent.do_not_contact or applicant.do_not_contact:
             return self._refuse("do_not_contact", talent.do_not_contact_reason or "")
         if talent.outreach_opted_out or applicant.outreach_opted_out:
@@ -111,6 +114,16 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             if applicant.phone_sanitized in facts["blacklisted_phones"]:
                 return self._refuse("opted_out")
         return self._check_boundaries(talent, channel, at, automated, facts)
+
+    @api.model
+    def _is_forgotten(self, applicant, forgotten):
+        """The retention rule anonymized this address in the candidate's company: only a
+        hash of it is left, and it must never be contacted again (any channel)."""
+        email_hash = self.env["hr.recruitment.forgotten.email"]._hash_email(
+            applicant.email_normalized
+        )
+        company = applicant.company_id or self.env.company
+        return (email_hash, company.id) in forgotten
 
     @api.model
     def _check_boundaries(self, talent, channel, at, automated, facts):
@@ -202,6 +215,9 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             "no_email": self.env._("No valid email address"),
             "no_phone": self.env._("No valid phone number"),
             "anonymized": self.env._("Personal data anonymized"),
+            "forgotten": self.env._(
+                "This email address was erased by the retention rule: do not contact again"
+            ),
             "unresponsive": self.env._("Removed as unresponsive; may be contacted again after"),
             "snoozed": self.env._("Snoozed by the candidate; postponed until"),
             "quiet_after_no": self.env._(

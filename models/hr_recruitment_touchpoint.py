@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 TOUCHPOINT_CHANNELS = [
     ("email", "Email"),
@@ -86,6 +87,12 @@ class HrRecruitmentTouchpoint(models.Model):
         string="Auto-reply",
         help="An automatic answer (out of office, vacation): logged, but neither a response "
         "from the candidate nor a reason to stop outreach.",
+    )
+    third_party = fields.Boolean(
+        string="From a Third Party",
+        help="An email on the candidate's thread written by someone else (a colleague in copy, "
+        "an assistant): logged as a note, but neither a response from the candidate nor a "
+        "reason to stop outreach.",
     )
     automated = fields.Boolean(
         help="Sent by the addon itself (drip, occasion message, bulk send) rather than by a "
@@ -216,12 +223,30 @@ class HrRecruitmentTouchpoint(models.Model):
                 vals["applicant_id"] = talent_by_applicant[origin_id]
         return super().create(vals_list)
 
+    @api.model
+    def _get_candidate_response_domain(self):
+        """Touchpoints that are a response of the candidate: inbound, happened, and neither an
+        automatic answer nor someone else's email (engagement, last response, cleanup)."""
+        return (
+            Domain("direction", "=", "inbound")
+            & Domain("outcome", "!=", "planned")
+            & Domain("auto_reply", "=", False)
+            & Domain("third_party", "=", False)
+        )
+
     # --- reply classification (issue 5) ---
-    @api.depends("summary", "mail_message_id.body", "direction", "applicant_id.partner_id.lang")
+    @api.depends(
+        "summary",
+        "mail_message_id.body",
+        "direction",
+        "auto_reply",
+        "third_party",
+        "applicant_id.partner_id.lang",
+    )
     def _compute_reply_class_suggestion(self):
         Classifier = self.env["hr.recruitment.reply.classifier"]
         for touchpoint in self:
-            if touchpoint.direction != "inbound":
+            if touchpoint.direction != "inbound" or touchpoint.auto_reply or touchpoint.third_party:
                 touchpoint.reply_class_suggestion = False
                 continue
             text = Classifier._reply_text(
@@ -268,6 +293,16 @@ class HrRecruitmentTouchpoint(models.Model):
                         touchpoint=touchpoint.display_name,
                     )
                 )
+            if touchpoint.third_party:
+                raise UserError(
+                    self.env._(
+                        "'%(summary)s' was written by someone other than %(name)s and cannot "
+                        "speak for them: act on the candidate's record instead (e.g. mark "
+                        "them do-not-contact).",
+                        summary=touchpoint.summary or touchpoint.display_name,
+                        name=touchpoint.applicant_id.partner_name,
+                    )
+                )
 
     def _apply_reply_class(self, reply_class, until=None, reason=None):
         """Record what the reply means and act on it: snooze and plan re-engagement ('not
@@ -279,17 +314,10 @@ class HrRecruitmentTouchpoint(models.Model):
         vals = {"reply_class": reply_class, "reply_reason": reason or False}
         action = True
         if reply_class == "not_now":
-            until = fields.Date.to_date(until)
-            if not until or until <= fields.Date.context_today(self):
-                raise UserError(
-                    self.env._(
-                        "Choose the date from which %(name)s may be contacted again; it must be "
-                        "in the future.",
-                        name=talent.partner_name,
-                    )
-                )
-            vals["snoozed_until"] = until
-            talent._passive_snooze(until, self)
+            talent._outreach_snooze(
+                until, source=self.env._("reply of %(date)s", date=self.date.date())
+            )
+            vals["snoozed_until"] = talent.outreach_snoozed_until
         elif reply_class == "not_interested":
             if not (reason or "").strip():
                 raise UserError(
@@ -310,7 +338,7 @@ class HrRecruitmentTouchpoint(models.Model):
             )
             talent._outreach_stop("manual")
         elif reply_class == "unsubscribe":
-            talent._passive_opt_out()
+            talent._outreach_opt_out(self.env._("reply of %(date)s", date=self.date.date()))
         elif reply_class == "interested":
             if talent.openness != "open_to_offers":
                 talent.openness = "open_to_talk"
@@ -393,7 +421,8 @@ class HrRecruitmentTouchpointDrip(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         touchpoints = super().create(vals_list)
-        # a real reply stops the drips (an out-of-office answer is created with auto_reply)
+        # a real reply stops the drips (an out-of-office answer is created with auto_reply, a
+        # third party's email as a note)
         replies = touchpoints.filtered(
             lambda t: (
                 t.direction == "inbound"

@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from .hr_recruitment_reply_classifier import _normalize
+from ..misc.mail_parsing import normalize_text
 
 DEFAULT_WORD_BUDGET = 150
 # a link to one of these lets the candidate manage or stop outreach
@@ -155,7 +155,7 @@ class MailTemplate(models.Model):
                 )
             )
         first_sentence = re.split(r"(?<=[.!?])\s", GREETING.sub("", text, count=1), maxsplit=1)[0]
-        if text and not any(marker in _normalize(first_sentence) for marker in REASON_MARKERS):
+        if text and not any(marker in normalize_text(first_sentence) for marker in REASON_MARKERS):
             issues.append(
                 (
                     "warning",

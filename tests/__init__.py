@@ -40,3 +40,7 @@ from . import test_mailing_touchpoints
 from . import test_job_matches
 from . import test_availability_forecast
 from . import test_ui_tours_matches
+from . import test_unsubscribe_on_the_wire
+from . import test_inbound_corpus
+from . import test_reply_boundaries
+from . import test_mail_parsing
