@@ -12,3 +12,4 @@ from . import hr_department, hr_recruitment_occasion, hr_recruitment_reply_class
 from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test
 from . import hr_recruitment_drip_template_report
 from . import ir_qweb, ir_mail_server
+from . import hr_job, hr_recruitment_availability_forecast

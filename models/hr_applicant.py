@@ -201,6 +201,13 @@ class HrApplicant(models.Model):
         groups=OFFICER_GROUP,
         help="Return date read from an out-of-office reply: automated outreach waits until then.",
     )
+    desired_timing_date = fields.Date(
+        string="Timing Given On",
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="When the timing was last set: 'within 6 months' counts from this date in the "
+        "availability forecast.",
+    )
     anonymized_date = fields.Datetime(
         string="Anonymized On",
         readonly=True,
@@ -424,6 +431,8 @@ class HrApplicant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._stamp_desired_timing(vals)
         applicants = super().create(vals_list)
         # an application created from a passive talent inherits the talent's profile
         for applicant in applicants:
@@ -442,11 +451,18 @@ class HrApplicant(models.Model):
         return applicants
 
     def write(self, vals):
+        self._stamp_desired_timing(vals)
         res = super().write(vals)
         profile_vals = {f: vals[f] for f in PASSIVE_PROFILE_FIELDS if f in vals}
         if profile_vals and not self.env.context.get("passive_profile_sync"):
             self._sync_passive_profile(profile_vals)
         return res
+
+    @api.model
+    def _stamp_desired_timing(self, vals):
+        """Date the timing when it is given: the availability forecast counts from it."""
+        if vals.get("desired_timing") and "desired_timing_date" not in vals:
+            vals["desired_timing_date"] = fields.Date.context_today(self)
 
     @api.model
     def _convert_to_write_vals(self, values):
@@ -724,6 +740,35 @@ class HrApplicant(models.Model):
             return 0
         today = fields.Date.context_today(self)
         return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+
+    def _passive_not_now_dates(self):
+        """{talent id: latest 'not now until' date of its replies classified 'not now'}."""
+        talents = self._get_talent()
+        return {
+            talent.id: until
+            for talent, until in self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("applicant_id", "in", talents.ids),
+                    ("reply_class", "=", "not_now"),
+                    ("snoozed_until", "!=", False),
+                ],
+                ["applicant_id"],
+                ["snoozed_until:max"],
+            )
+        }
+
+    def _passive_match_reason(self, job=None):
+        """Why this candidate matches `job` (default: the job the message talks about), in
+        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
+        "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
+        self.ensure_one()
+        job = job or self._get_outreach_job()
+        if not job:
+            return ""
+        rows = job._passive_match_rows(talents=self)
+        return rows[0]["reason"] if rows else ""
 
     def action_classify_last_reply(self):
         """Classify the latest unclassified reply of the candidate (from the candidate form)."""
