@@ -36,12 +36,19 @@ class ResUsers(models.Model):
         base_url = self.env["hr.applicant"].get_base_url()
         digests = defaultdict(lambda: {section: [] for section in DIGEST_SECTIONS})
 
-        def line(applicant, detail, model="hr.applicant", res_id=None):
-            return {
-                "name": applicant.partner_name or applicant.display_name,
-                "detail": detail,
-                "url": f"{base_url}/odoo/{model}/{res_id or applicant.id}",
-            }
+        def add(user, section, applicant, detail, model="hr.applicant", res_id=None):
+            # a recruiter hears only of candidates of the companies they work for
+            if user not in self or (
+                applicant.company_id and applicant.company_id not in user.company_ids
+            ):
+                return
+            digests[user][section].append(
+                {
+                    "name": applicant.partner_name or applicant.display_name,
+                    "detail": detail,
+                    "url": f"{base_url}/odoo/{model}/{res_id or applicant.id}",
+                }
+            )
 
         # the digest reads the talents of every recruiter it is sent to (cron, one batch)
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
@@ -62,10 +69,8 @@ class ResUsers(models.Model):
         )
         for reply in replies:
             user = reply.applicant_id.user_id or reply.enrollment_id.user_id
-            if user in self:
-                digests[user]["replies"].append(
-                    line(reply.applicant_id, reply.summary or fields.Datetime.to_string(reply.date))
-                )
+            detail = reply.summary or fields.Datetime.to_string(reply.date)
+            add(user, "replies", reply.applicant_id, detail)
         week_end = today + timedelta(days=7)
         not_now_touchpoints = Touchpoint.search(
             [
@@ -89,9 +94,7 @@ class ResUsers(models.Model):
         ):
             ends[talent] = talent.outreach_snoozed_until
         for talent, until in sorted(ends.items(), key=lambda item: item[1]):
-            digests[talent.user_id]["not_nows"].append(
-                line(talent, self.env._("'Not now' ends on %(date)s", date=until))
-            )
+            add(talent.user_id, "not_nows", talent, fields.Date.to_string(until))
         errors = (
             self.env["hr.recruitment.drip.enrollment"]
             .sudo()
@@ -106,18 +109,18 @@ class ResUsers(models.Model):
             )
         )
         for enrollment in errors:
-            digests[enrollment.user_id]["drip_errors"].append(
-                line(
-                    enrollment.applicant_id,
-                    f"{enrollment.drip_id.name}: {enrollment.last_error or ''}",
-                    model="hr.recruitment.drip.enrollment",
-                    res_id=enrollment.id,
-                )
+            add(
+                enrollment.user_id,
+                "drip_errors",
+                enrollment.applicant_id,
+                f"{enrollment.drip_id.name}: {enrollment.last_error or ''}",
+                model="hr.recruitment.drip.enrollment",
+                res_id=enrollment.id,
             )
-        self._add_passive_digest_matches(digests, line)
+        self._add_passive_digest_matches(add)
         return {user: digest for user, digest in digests.items() if any(digest.values())}
 
-    def _add_passive_digest_matches(self, digests, line):
+    def _add_passive_digest_matches(self, add):
         """Best passive talents for each open job of these recruiters (job matches module
         part: the section stays empty until hr.job offers _get_passive_matches)."""
         Job = self.env["hr.job"]
@@ -126,9 +129,8 @@ class ResUsers(models.Model):
         jobs = Job.sudo().search([("user_id", "in", self.ids), ("no_of_recruitment", ">", 0)])
         for job in jobs:
             for match in job._get_passive_matches(limit=DIGEST_MATCHES_PER_JOB):
-                digests[job.user_id]["matches"].append(
-                    line(match.talent, f"{job.name}: {match.score}/100, {match.reason}")
-                )
+                detail = f"{job.name}: {match.score}/100, {match.reason}"
+                add(job.user_id, "matches", match.talent, detail)
 
     @api.model
     def _cron_send_passive_digest(self):
