@@ -173,6 +173,56 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
         recipients = {rcpt for m in self.smtp_server.messages for rcpt in m["rcpt_to"]}
         self.assertEqual(recipients, {"<olivia.officer@example.com>"})
 
+    def test_matches_for_open_roles(self):
+        """Listed once the job matches feature (hr.job._get_passive_matches) is installed."""
+        self.env["hr.job"].create(
+            {
+                "name": "Rustacean",
+                "user_id": self.user_officer.id,
+                "no_of_recruitment": 1,
+                "job_skill_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "skill_id": self.skill_rust.id,
+                            "skill_type_id": self.skill_rust.skill_type_id.id,
+                            "skill_level_id": self.skill_level.id,
+                        },
+                    )
+                ],
+            }
+        )
+        rhea = self.env["hr.applicant"].create(
+            {
+                "partner_name": "Rhea Rust",
+                "email_from": "rhea@example.com",
+                "talent_pool_ids": [(4, self.pool.id)],
+                "is_passive_candidate": True,
+                "openness": "open_to_offers",
+                "user_id": self.user_rita.id,
+                "applicant_skill_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "skill_id": self.skill_rust.id,
+                            "skill_type_id": self.skill_rust.skill_type_id.id,
+                            "skill_level_id": self.skill_level.id,
+                        },
+                    )
+                ],
+            }
+        )
+        self._run_digest()
+        olivia = self._html_to("olivia.officer@example.com")
+        if hasattr(self.env["hr.job"], "_get_passive_matches"):
+            # the job's recruiter hears of it, whoever follows the talent
+            self.assertIn(f'/odoo/hr.applicant/{rhea.id}">Rhea Rust</a>: Rustacean', olivia)
+        else:
+            self.assertIn("No matches.", olivia)
+            self.assertNotIn("Rustacean", olivia)
+
     def test_not_now_reply_dates_listed(self):
         """A 'not now' reply's date counts even when the talent's snooze was changed since."""
         self.env["hr.recruitment.touchpoint"].create(
