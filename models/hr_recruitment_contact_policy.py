@@ -259,7 +259,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     def _get_employer_contacts(self, talents, at):
         """{(company id, employer key): {talent id: last automated message}} over the last
         7 days for the employers of `talents`, in one query."""
-        KEY = "outreach_employer_key"
+        keys = talents.mapped("outreach_employer_key")
         contacted = defaultdict(dict)
         # counts messages to talents of any recruiter: only the totals leave this method
         for company, key, talent, last in (
@@ -267,7 +267,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             .sudo()
             ._read_group(
                 [
-                    ("applicant_id.outreach_employer_key", "in", talents.mapped(KEY)),
+                    ("applicant_id.outreach_employer_key", "in", keys),
                     *self._counted_domain(at, EMPLOYER_PERIOD_DAYS),
                 ],
                 ["company_id", "applicant_id.outreach_employer_key", "applicant_id"],
