@@ -27,6 +27,7 @@
         "views/hr_recruitment_retention_log_views.xml",
         "wizards/hr_recruitment_retention_preview_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         "wizards/hr_applicant_share_resource_views.xml",
         "wizards/hr_recruitment_touchpoint_classify_views.xml",
         "views/hr_applicant_views.xml",

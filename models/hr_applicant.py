@@ -13,6 +13,7 @@ from odoo.fields import Domain
 from odoo.tools import consteq, email_normalize, hmac, is_html_empty
 
 from ..misc.mail_parsing import is_known_sender, sender_address
+from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
 OFFICER_GROUP = "hr_recruitment.group_hr_recruitment_user"
@@ -73,6 +74,15 @@ class HrApplicant(models.Model):
         "rather than processed in a job pipeline.",
     )
     current_company = fields.Char(string="Current Employer", groups=OFFICER_GROUP)
+    outreach_employer_key = fields.Char(
+        string="Employer Key",
+        compute="_compute_outreach_employer_key",
+        store=True,
+        index="btree_not_null",
+        groups=OFFICER_GROUP,
+        help="The current employer without case, spaces and legal suffixes, else the domain of "
+        "a work email: candidates sharing it count together against the employer cap.",
+    )
     current_job_title = fields.Char(string="Current Title", groups=OFFICER_GROUP)
     current_role_start_date = fields.Date(
         string="In Role Since",
@@ -234,6 +244,13 @@ class HrApplicant(models.Model):
     def _get_talent(self):
         """Return the talents behind these records (an application maps to its talent)."""
         return self.mapped(lambda a: a.pool_applicant_id or a)
+
+    @api.depends("current_company", "email_normalized")
+    def _compute_outreach_employer_key(self):
+        for applicant in self:
+            applicant.outreach_employer_key = employer_key(
+                applicant.current_company, applicant.email_normalized
+            )
 
     @api.depends(
         "touchpoint_ids.date",

@@ -1,3 +1,4 @@
+import re
 from collections import defaultdict, namedtuple
 from datetime import datetime, time, timedelta
 
@@ -5,9 +6,31 @@ import pytz
 
 from odoo import api, fields, models
 
+from odoo.addons.iap.tools.iap_tools import mail_prepare_for_domain_search
+
 # state: "allowed", "postponed" (try again at `until`) or "refused" (reason says why)
 ContactDecision = namedtuple("ContactDecision", ["state", "reason", "until", "message"])
 CONTACT_CHANNELS = ("email", "sms", "linkedin", "phone")
+# employer pressure: people contacted at one employer per rolling period
+EMPLOYER_PERIOD_DAYS = 7
+# trailing words dropped from an employer's name ("Acme S.A." and "ACME" are one employer)
+LEGAL_SUFFIXES = {
+    "ab", "ag", "as", "bv", "co", "corp", "corporation", "gmbh", "inc", "incorporated", "kg",
+    "limited", "llc", "llp", "ltd", "nv", "oy", "plc", "pty", "sa", "sarl", "sas", "spa", "srl",
+}  # fmt: skip
+
+
+def employer_key(company_name, email=None):
+    """The employer a candidate works for: the normalized name of `company_name` ("acme"), else
+    the domain of `email` ("@acme.com") unless it is a free-mail domain (Odoo's IAP list:
+    gmail.com, outlook.com, gmx.*, orange.fr...), else False."""
+    words = re.sub(r"\W+", " ", (company_name or "").replace(".", "").casefold()).split()
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    if words:
+        return " ".join(words)
+    domain = mail_prepare_for_domain_search(email) if email else False
+    return domain if domain and domain.startswith("@") else False
 
 
 class HrRecruitmentContactPolicy(models.AbstractModel):
@@ -30,10 +53,11 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         # sudo: the one gate sees every fact of the person, whatever the caller may read
         applicants = applicants.sudo()
         facts = self._prefetch_facts(applicants, channel, at)
-        return {
+        decisions = {
             applicant.id: self._check_one(applicant, channel, at, automated, facts)
             for applicant in applicants
         }
+        return self._check_employer_pressure(applicants, at, automated, decisions)
 
     @api.model
     def _prefetch_facts(self, applicants, channel, at):
@@ -70,14 +94,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         sent = defaultdict(list)
         for touchpoint in Touchpoint.search_fetch(
-            [
-                ("applicant_id", "in", talents.ids),
-                ("automated", "=", True),
-                ("direction", "=", "outbound"),
-                ("outcome", "not in", ["planned", "failed", "bounced"]),
-                ("date", ">", at - timedelta(days=longest)),
-                ("date", "<=", at),
-            ],
+            [("applicant_id", "in", talents.ids), *self._counted_domain(at, longest)],
             ["applicant_id", "date"],
             order="date, id",
         ):
@@ -176,11 +193,139 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             caps.append((1, company.outreach_cap_long_days))
         holds = []
         for count, days in caps:
-            in_period = [d for d in sent_dates if d > at - timedelta(days=days)]
-            if len(in_period) >= count:
-                oldest = in_period[len(in_period) - count] if count else at
-                holds.append(("cap", oldest + timedelta(days=days)))
+            until = self._cap_until(sent_dates, count, days, at)
+            if until:
+                holds.append(("cap", until))
         return holds
+
+    @api.model
+    def _counted_domain(self, at, days):
+        """Touchpoints the caps count: automated messages that left in the `days` before `at`."""
+        return [
+            ("automated", "=", True),
+            ("direction", "=", "outbound"),
+            ("outcome", "not in", ["planned", "failed", "bounced"]),
+            ("date", ">", at - timedelta(days=days)),
+            ("date", "<=", at),
+        ]
+
+    @api.model
+    def _cap_until(self, dates, count, days, at):
+        """A rolling cap of `count` per `days`, given the sorted `dates` counted: None while
+        under it, else when the oldest date counted leaves the period."""
+        in_period = [d for d in dates if d > at - timedelta(days=days)]
+        if len(in_period) < count:
+            return None
+        oldest = in_period[len(in_period) - count] if count else at
+        return oldest + timedelta(days=days)
+
+    # --- employer pressure (issue 13) ---
+    @api.model
+    def _check_employer_pressure(self, applicants, at, automated, decisions):
+        """Refuse candidates working for an excluded employer (customer, partner) on every
+        path; postpone automated outreach once the company's cap of people at one employer
+        were contacted in the last 7 days, counting those allowed earlier in this check."""
+        talent_of = {applicant.id: applicant._get_talent() for applicant in applicants}
+        keyed = applicants._get_talent().filtered("outreach_employer_key")
+        if not keyed:
+            return decisions
+        excluded = self._get_excluded_employer_keys(keyed.company_id | self.env.company)
+        contacted = self._get_employer_contacts(keyed, at) if automated else {}
+        for applicant in applicants:
+            talent = talent_of[applicant.id]
+            key = talent.outreach_employer_key
+            if not key or decisions[applicant.id].state == "refused":
+                continue
+            company = talent.company_id or self.env.company
+            employer = (talent.current_company or "").strip() or key.lstrip("@")
+            if key in excluded[company.id]:
+                decisions[applicant.id] = ContactDecision(
+                    "refused",
+                    "excluded_employer",
+                    False,
+                    self.env._(
+                        "%(employer)s is a customer/partner: never approached", employer=employer
+                    ),
+                )
+                continue
+            cap = company.outreach_employer_cap_count
+            if not automated or not cap or decisions[applicant.id].state != "allowed":
+                continue
+            people = contacted[(talent.company_id.id, key)]
+            until = talent.id not in people and self._cap_until(
+                sorted(people.values()), cap, EMPLOYER_PERIOD_DAYS, at
+            )
+            if until:
+                decisions[applicant.id] = ContactDecision(
+                    "postponed",
+                    "employer_cap",
+                    until,
+                    self.env._(
+                        "%(count)s people at %(employer)s already contacted this week; "
+                        "postponed until %(date)s",
+                        count=len(people),
+                        employer=employer,
+                        date=fields.Datetime.to_string(until),
+                    ),
+                )
+            else:
+                people[talent.id] = at
+        return decisions
+
+    @api.model
+    def _get_employer_contacts(self, talents, at):
+        """{(company id, employer key): {talent id: last automated message}} over the last
+        7 days for the employers of `talents`, in one query."""
+        keys = talents.mapped("outreach_employer_key")
+        contacted = defaultdict(dict)
+        # counts messages to talents of any recruiter: only the totals leave this method
+        for company, key, talent, last in (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("applicant_id.outreach_employer_key", "in", keys),
+                    *self._counted_domain(at, EMPLOYER_PERIOD_DAYS),
+                ],
+                ["company_id", "applicant_id.outreach_employer_key", "applicant_id"],
+                ["date:max"],
+            )
+        ):
+            contacted[(company.id, key)][talent.id] = last
+        return contacted
+
+    @api.model
+    def _get_excluded_employer_keys(self, companies):
+        """{company id: employer keys never approached}: the company's own list, plus the
+        customers invoiced by the company when Invoicing is installed."""
+        excluded = defaultdict(set)
+        for company in companies:
+            for line in (company.outreach_excluded_employers or "").splitlines():
+                line = line.strip()
+                key = employer_key(None, line) if line.startswith("@") else employer_key(line)
+                if key:
+                    excluded[company.id].add(key)
+        if "account.move" in self.env:
+            # customers are not the recruiter's to read; only their names and domains are used
+            invoiced = (
+                self.env["account.move"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("company_id", "in", companies.ids),
+                    ],
+                    ["company_id", "commercial_partner_id"],
+                )
+            )
+            for company, partner in invoiced:
+                excluded[company.id].update(
+                    filter(None, [employer_key(partner.name), employer_key(None, partner.email)])
+                )
+        return excluded
+
+    # --- end employer pressure ---
 
     @api.model
     def _next_window_start(self, company, at, talent):

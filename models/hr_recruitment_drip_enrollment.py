@@ -26,6 +26,7 @@ STOP_REASONS = [
 POLICY_STOP_REASONS = {
     "opted_out": "opted_out",
     "do_not_contact": "do_not_contact",
+    "excluded_employer": "do_not_contact",
     "unresponsive": "unresponsive",
 }
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)

@@ -30,6 +30,18 @@ class ResCompany(models.Model):
         help="No automated message for this many days after a candidate said no or not now "
         "(snooze, reduced frequency, not open).",
     )
+    outreach_employer_cap_count = fields.Integer(
+        string="People per Employer per Week",
+        default=3,
+        help="People at one employer (current employer, else work email domain) who may receive "
+        "automated outreach per rolling 7 days; the next ones wait. 0: no limit.",
+    )
+    outreach_excluded_employers = fields.Text(
+        string="Employers Never Approached",
+        help="Customers and partners whose people are never contacted: one employer name per "
+        "line (legal suffixes and case ignored), or an email domain such as @acme.com. "
+        "With Invoicing, invoiced customers are added automatically.",
+    )
     outreach_window_start = fields.Float(string="Sending Window From", default=9.0)
     outreach_window_end = fields.Float(string="Sending Window To", default=18.0)
     outreach_window_weekdays = fields.Boolean(string="Weekdays Only", default=True)
@@ -69,6 +81,7 @@ class ResCompany(models.Model):
         "outreach_cap_long_count",
         "outreach_cap_long_days",
         "outreach_gap_after_no_days",
+        "outreach_employer_cap_count",
         "outreach_cleanup_days",
         "outreach_cleanup_min_messages",
         "outreach_reengage_months",
@@ -81,6 +94,7 @@ class ResCompany(models.Model):
                     company.outreach_cap_short_count,
                     company.outreach_cap_long_count,
                     company.outreach_gap_after_no_days,
+                    company.outreach_employer_cap_count,
                     company.outreach_reengage_months,
                 )
                 < 0
@@ -97,7 +111,7 @@ class ResCompany(models.Model):
                     self.env._(
                         "Outreach limits of %(company)s must be positive numbers: periods, "
                         "cleanup days, minimum messages and retention months at least 1, caps, "
-                        "quiet days and re-engagement months at least 0.",
+                        "people per employer, quiet days and re-engagement months at least 0.",
                         company=company.name,
                     )
                 )

@@ -19,6 +19,12 @@ class ResConfigSettings(models.TransientModel):
     outreach_gap_after_no_days = fields.Integer(
         related="company_id.outreach_gap_after_no_days", readonly=False
     )
+    outreach_employer_cap_count = fields.Integer(
+        related="company_id.outreach_employer_cap_count", readonly=False
+    )
+    outreach_excluded_employers = fields.Text(
+        related="company_id.outreach_excluded_employers", readonly=False
+    )
     outreach_window_start = fields.Float(related="company_id.outreach_window_start", readonly=False)
     outreach_window_end = fields.Float(related="company_id.outreach_window_end", readonly=False)
     outreach_window_weekdays = fields.Boolean(

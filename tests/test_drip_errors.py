@@ -9,9 +9,14 @@ class TestDripErrors(DripCommon):
     """Bad input stops one enrollment with 'error' and a readable last_error; the batch goes on."""
 
     def test_template_failing_for_one_candidate(self):
+        # Odoo checks a new template on one applicant (search limit 1, order by sequence: any
+        # of them): all have an employer then, and Cy has none again when the drip runs
+        without_employer = self.env["hr.applicant"].search([("current_company", "=", False)])
+        without_employer.current_company = "Somewhere"
         template = self.template_first.copy(
             {"subject": "Hello {{ object.current_company.upper() }}"}
         )
+        without_employer.current_company = False
         self.step_1.variant_ids.mail_template_id = template
         self.drip.enroll(self.talents)
         with self.mock_mail_gateway():

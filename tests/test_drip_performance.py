@@ -15,7 +15,7 @@ class TestDripPerformance(DripCommon):
                     "partner_name": f"Perf {tag} {index}",
                     "email_from": f"perf.{tag}.{index}@example.com",
                     "talent_pool_ids": [(4, self.pool.id)],
-                    "current_company": "Acme",
+                    "current_company": f"Employer {tag} {index}",
                 }
                 for index in range(count)
             ]

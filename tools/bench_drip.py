@@ -75,8 +75,15 @@ def make_mailing(talents):
     )
 
 
-# both paths contact the same candidates one after the other: lift the contact caps for the run
-env.company.write({"outreach_cap_short_count": 100, "outreach_cap_long_count": 100})
+# both paths contact the same candidates (all at Acme) one after the other: lift the contact caps
+# (per candidate and per employer) for the run
+env.company.write(
+    {
+        "outreach_cap_short_count": 100,
+        "outreach_cap_long_count": 100,
+        "outreach_employer_cap_count": 0,
+    }
+)
 Enrollment = env["hr.recruitment.drip.enrollment"]
 # warm-up (not measured): both paths once on a few other candidates, so that neither pays for
 # first-use costs (template compilation, caches) in the measured run
