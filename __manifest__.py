@@ -2,7 +2,7 @@
     "name": "Passive Candidate Nurturing",
     "summary": "Profile, touchpoint log and multi-channel nurturing of passive candidates "
     "in Odoo Recruitment talent pools",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources/Recruitment",
     "author": "hr_recruitment_passive developers",
     "website": "https://github.com/hr-recruitment-passive/hr_recruitment_passive",
@@ -17,6 +17,7 @@
     "data": [
         "security/hr_recruitment_passive_security.xml",
         "security/ir.model.access.csv",
+        "security/link_tracker_security.xml",
         "data/hr_talent_pool_data.xml",
         "data/ir_cron_data.xml",
         "views/hr_recruitment_touchpoint_views.xml",

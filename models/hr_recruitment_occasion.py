@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -193,20 +194,25 @@ class HrRecruitmentOccasion(models.Model):
         template = self.template_id.sudo()
         subjects = template._render_field("subject", talents.ids, compute_lang=True)
         bodies = template._render_field("body_html", talents.ids, compute_lang=True)
+        redact = self.env["hr.applicant"]._outreach_redact_links
         values = {}
         for talent in talents:
             channel = talent.preferred_channel or "email"
             channel_label = dict(talent._fields["preferred_channel"].selection).get(channel)
-            text = html2plaintext(bodies[talent.id] or "")
-            note = self.env._(
-                "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
-                "<p><b>%(subject)s</b></p><pre>%(text)s</pre>",
-                occasion=self.name,
-                name=talent.partner_name or "",
-                channel=channel_label,
-                subject=subjects[talent.id] or "",
-                text=text,
-            )
+            subject = redact(subjects[talent.id] or "")
+            text = redact(html2plaintext(bodies[talent.id] or ""))
+            note = Markup(
+                self.env._(
+                    "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
+                    "<p><b>%(subject)s</b></p><pre>%(text)s</pre>"
+                )
+            ) % {
+                "occasion": self.name,
+                "name": talent.partner_name or "",
+                "channel": channel_label,
+                "subject": subject,
+                "text": text,
+            }
             activity = talent.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_email"
                 if channel == "email"
@@ -224,7 +230,7 @@ class HrRecruitmentOccasion(models.Model):
                 "channel": channel,
                 "outcome": "planned",
                 "activity_id": activity.id,
-                "summary": f"{subjects[talent.id] or ''}\n{text}".strip(),
+                "summary": f"{subject}\n{text}".strip(),
             }
         return self._create_touchpoints(talents, today, values)
 

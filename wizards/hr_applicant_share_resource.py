@@ -108,7 +108,9 @@ class HrApplicantShareResource(models.TransientModel):
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
-                passive_resource_url=touchpoint.link_tracker_id.short_url
+                passive_resource_url=applicant._get_outreach_resource_link(
+                    touchpoint.link_tracker_id
+                )
             ).send_mail(applicant.id)
             mail = mails.browse(mail_id)
             touchpoint.mail_message_id = mail.mail_message_id
