@@ -37,3 +37,4 @@ from . import test_translations
 from . import test_ui_tours_drip
 from . import test_translations_candidate
 from . import test_mailing_touchpoints
+from . import test_tokens
