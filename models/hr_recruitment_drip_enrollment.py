@@ -560,6 +560,8 @@ class HrRecruitmentDripEnrollment(models.Model):
             email_from=drip._get_sender_email(),
             author_id=drip.user_id.partner_id.id,
         )
+        # the chatter copy of each email (mass mode: not what is sent) shows no token
+        applicants._outreach_redact_message_links(mails.mail_message_id)
         mail_by_applicant = {mail.res_id: mail for mail in mails}
         touchpoint_values = []
         failed = self.browse()

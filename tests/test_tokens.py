@@ -215,9 +215,14 @@ class TestTokens(BoundariesDripCommon):
             .search_or_create([{"url": f"{base}/recruitment/preferences/{legacy}"}])
         )
         sms_drip = self._make_drip("SMS", [("sms", 0, {"sms_template_id": self.sms_template.id})])
+        self.drip.enroll(self.talent_ada)
         sms_drip.enroll(self.talent_ada)
         with self.mockSMSGateway():
-            self._run_drip_cron()
+            sent = self._run_and_send()
+        self.assertIn(
+            self.talent_ada._get_outreach_preference_url(),
+            self._sent_to(sent, self.talent_ada)["body"],
+        )
         sms_token = self.talent_ada._get_outreach_preference_short_url().rsplit("/", 1)[1]
         self.assertFalse(
             self.env["link.tracker"].sudo().search([("url", "ilike", "/recruitment/s/")]),
@@ -237,7 +242,10 @@ class TestTokens(BoundariesDripCommon):
             .with_user(self.user_officer)
             .search_read([("model", "=", "hr.applicant"), ("res_id", "=", self.talent_ada.id)])
         )
+        self.assertEqual(len([m for m in messages if m["message_type"] == "sms"]), 1)
+        self.assertIn("Received the mailing", repr(messages), "the drip email is logged")
         self.assertIn("/recruitment/s/…", repr(messages), "the SMS is logged, link redacted")
+        self.assertFalse(TOKEN_LINK_RE.search(repr(messages)), "no token in the chatter")
         self.assertNotIn(sms_token, repr(messages))
 
     def test_sms_link_leads_to_the_preference_page(self):
