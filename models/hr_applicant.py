@@ -642,8 +642,8 @@ class HrApplicant(models.Model):
 
     @api.model
     def _outreach_redact_message_links(self, messages):
-        """Hide the candidate link tokens in the chatter copy of messages sent in mass mode (drip
-        emails and SMS: the email or SMS sent has its own body)."""
+        """Hide the candidate link tokens in the chatter copy of messages sent (drip emails and
+        SMS, occasion emails, resource shares): the email or SMS sent has its own body."""
         for message in messages.sudo():  # sudo: a log written by the sender, edited by the system
             redacted = self._outreach_redact_links(message.body or "")
             if redacted != (message.body or ""):

@@ -219,6 +219,14 @@ class TestTokens(BoundariesDripCommon):
         sms_drip.enroll(self.talent_ada)
         with self.mockSMSGateway():
             sent = self._run_and_send()
+        with self.mock_mail_gateway():
+            self._share(self.talent_ada)
+            self.occasion._send_emails(self.talent_ada, date(2026, 3, 2))
+            self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
+        # the emails sent carry the links; their copies that employees read do not
+        share = self.talent_ada.touchpoint_ids.filtered("resource_id") - self.share
+        resource_link = self.talent_ada._get_outreach_resource_link(share.link_tracker_id)
+        self.assertIn(resource_link, "".join(m["body"] for m in self._mails))
         self.assertIn(
             self.talent_ada._get_outreach_preference_url(),
             self._sent_to(sent, self.talent_ada)["body"],
@@ -244,6 +252,8 @@ class TestTokens(BoundariesDripCommon):
         )
         self.assertEqual(len([m for m in messages if m["message_type"] == "sms"]), 1)
         self.assertIn("Received the mailing", repr(messages), "the drip email is logged")
+        self.assertIn(self.resource.name, repr(messages), "the share is logged")
+        self.assertIn("anniversary", repr(messages).lower(), "the occasion email is logged")
         self.assertIn("/recruitment/s/…", repr(messages), "the SMS is logged, link redacted")
         self.assertFalse(TOKEN_LINK_RE.search(repr(messages)), "no token in the chatter")
         self.assertNotIn(sms_token, repr(messages))

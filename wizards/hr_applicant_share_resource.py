@@ -115,6 +115,8 @@ class HrApplicantShareResource(models.TransientModel):
             mail = mails.browse(mail_id)
             touchpoint.mail_message_id = mail.mail_message_id
             mails |= mail
+        # the chatter copy of each email shows no token (the email sent has its own body)
+        applicants._outreach_redact_message_links(mails.mail_message_id)
         if automated:
             noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
             touchpoints.filtered(
