@@ -75,6 +75,11 @@ class TestTokens(BoundariesDripCommon):
         payload = f"{talent.id}:{talent.email_normalized or ''}"
         return f"{talent.id}-{hmac(self.env(su=True), 'hr_recruitment_passive-outreach', payload)}"
 
+    def _old_sms_link(self, legacy_token):
+        """Before signed links, an SMS carried a link.tracker to the preference page."""
+        url = f"{self.talent_ada.get_base_url()}/recruitment/preferences/{legacy_token}"
+        return self.env["link.tracker"].sudo().search_or_create([{"url": url}])
+
     def _csrf(self):
         page = self.url_open(self.talent_bob._get_outreach_preference_url())
         return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
@@ -134,14 +139,9 @@ class TestTokens(BoundariesDripCommon):
     def test_old_links_work_during_the_transition_only(self):
         self.env["ir.config_parameter"].sudo().set_param(LEGACY_LINKS_PARAM, "2026-05-31")
         legacy = self._legacy_token(self.talent_ada)
-        base = self.talent_ada.get_base_url()
-        # before signed links, an SMS carried a link.tracker to the preference page
-        old_sms = (
-            self.env["link.tracker"]
-            .sudo()
-            .search_or_create([{"url": f"{base}/recruitment/preferences/{legacy}"}])
-        )
+        old_sms = self._old_sms_link(legacy)
         old_resource = self.tracker.short_url
+        old_drip_resource = f"{old_resource}/m/999999"  # in a drip email: /r/<code>/m/<trace>
         with freeze_time("2026-05-31 20:00:00"):
             page = self._get(f"/recruitment/preferences/{legacy}")
             self.assertEqual(page.status_code, 200)
@@ -151,6 +151,7 @@ class TestTokens(BoundariesDripCommon):
             self.assertEqual(followed.status_code, 200)
             self.assertIn("Ada Lovelace", followed.text)
             self.assertEqual(self._get(old_resource).status_code, 301)
+            self.assertEqual(self._get(old_drip_resource).status_code, 301)
             for route in ("s", "resource"):
                 self._assert_invalid(self._get(f"/recruitment/{route}/{legacy}"), route)
         with freeze_time("2026-06-01 08:00:00"):
@@ -158,6 +159,7 @@ class TestTokens(BoundariesDripCommon):
                 f"/recruitment/preferences/{legacy}",
                 f"/recruitment/unsubscribe/{legacy}",
                 old_resource,
+                old_drip_resource,
             ):
                 self._assert_invalid(self._get(url), f"{url} after the transition")
             self._assert_invalid(self.url_open(old_sms.short_url), "old SMS link")
@@ -208,12 +210,7 @@ class TestTokens(BoundariesDripCommon):
 
     def test_employees_cannot_read_candidate_links(self):
         legacy = self._legacy_token(self.talent_ada)
-        base = self.talent_ada.get_base_url()
-        old_sms = (
-            self.env["link.tracker"]
-            .sudo()
-            .search_or_create([{"url": f"{base}/recruitment/preferences/{legacy}"}])
-        )
+        old_sms = self._old_sms_link(legacy)
         sms_drip = self._make_drip("SMS", [("sms", 0, {"sms_template_id": self.sms_template.id})])
         self.drip.enroll(self.talent_ada)
         sms_drip.enroll(self.talent_ada)
