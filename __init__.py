@@ -1,3 +1,4 @@
+from . import misc
 from . import models
 from . import wizards
 from . import controllers

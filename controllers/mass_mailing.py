@@ -11,6 +11,7 @@ class OutreachMassMailController(MassMailController):
             mailing, document_id, email, hash_token
         )
         if mailing.mailing_model_real == "hr.applicant" and str(document_id or "").isdigit():
+            # sudo: public route: super() checked the hash token; the email is matched below
             applicant = request.env["hr.applicant"].sudo().browse(int(document_id)).exists()
             if (
                 applicant

@@ -35,6 +35,7 @@ class OutreachPreferenceController(http.Controller):
             request.update_context(lang=candidate._get_outreach_lang())
         return request.render(
             template,
+            # sudo: the public visitor reads the company's name, logo and privacy notice
             {"company": company.sudo(), "candidate": candidate, **values},
             status=status,
         )

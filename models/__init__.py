@@ -1,5 +1,7 @@
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
+from . import hr_recruitment_forgotten_email, hr_recruitment_retention_log
+from . import hr_recruitment_retention
 from . import hr_recruitment_drip_stat_mixin
 from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant
 from . import hr_recruitment_drip_enrollment
@@ -9,4 +11,5 @@ from . import mail_thread, res_company, res_config_settings
 from . import hr_department, hr_recruitment_occasion, hr_recruitment_reply_classifier
 from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test
 from . import hr_recruitment_drip_template_report
-from . import ir_qweb
+from . import ir_qweb, ir_mail_server
+from . import hr_job, hr_recruitment_availability_forecast

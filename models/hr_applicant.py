@@ -8,11 +8,12 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize, is_html_empty
 
+from ..misc.mail_parsing import is_known_sender, sender_address
 from . import outreach_token
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -54,16 +55,6 @@ ENGAGED_DAYS = 30
 # outbound touchpoints that are messages to the candidate (cleanup counts them)
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
-# personal data the retention rule clears on a talent and its applications
-ANONYMIZED_FIELDS = (
-    "email_from",
-    "partner_phone",
-    "linkedin_profile",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "do_not_contact_reason",
-)
 SNOOZE_MAX_DAYS = 730
 # a candidate link in a text: the token (last path segment) is what _outreach_redact_links hides
 OUTREACH_LINK_RE = re.compile(r"(/recruitment/(?:preferences|unsubscribe|resource|s)/)[^\s\"'<>&]+")
@@ -214,6 +205,13 @@ class HrApplicant(models.Model):
         groups=OFFICER_GROUP,
         help="Return date read from an out-of-office reply: automated outreach waits until then.",
     )
+    desired_timing_date = fields.Date(
+        string="Timing Given On",
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="When the timing was last set: 'within 6 months' counts from this date in the "
+        "availability forecast.",
+    )
     anonymized_date = fields.Datetime(
         string="Anonymized On",
         readonly=True,
@@ -272,6 +270,7 @@ class HrApplicant(models.Model):
         """Figures per talent id from its touchpoints, in a few grouped queries."""
         if not talent_ids:
             return {}
+        # sudo: the figures feed stored fields, recomputed whoever triggers it (gateway, cron)
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         now = fields.Datetime.now()
         stats = {tid: {} for tid in talent_ids}
@@ -286,15 +285,9 @@ class HrApplicant(models.Model):
             ["date:min"],
         ):
             stats[talent.id]["first_outreach"] = first
+        responses = Touchpoint._get_candidate_response_domain()
         for talent, last_response in Touchpoint._read_group(
-            base
-            + [
-                ("direction", "=", "inbound"),
-                ("outcome", "!=", "planned"),
-                ("auto_reply", "=", False),
-            ],
-            ["applicant_id"],
-            ["date:max"],
+            Domain(base) & responses, ["applicant_id"], ["date:max"]
         ):
             stats[talent.id]["last_response"] = last_response
         for talent, planned_count, next_date in Touchpoint._read_group(
@@ -305,15 +298,16 @@ class HrApplicant(models.Model):
             stats[talent.id]["next"] = next_date
             stats[talent.id]["count"] = stats[talent.id].get("count", 0) + planned_count
         signals = Touchpoint.search_fetch(
-            base
-            + [
-                ("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS)),
-                ("date", "<=", now),
-                ("auto_reply", "=", False),
-                "|",
-                ("direction", "=", "inbound"),
-                ("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS)),
-            ],
+            Domain(base)
+            & Domain("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS))
+            & Domain("date", "<=", now)
+            & (
+                responses
+                | (
+                    Domain("direction", "=", "outbound")
+                    & Domain("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS))
+                )
+            ),
             ["applicant_id", "date", "direction", "kind", "outcome", "opened_date", "clicked_date"],
             order="date desc, id desc",
         )
@@ -441,10 +435,13 @@ class HrApplicant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._stamp_desired_timing(vals)
         applicants = super().create(vals_list)
         # an application created from a passive talent inherits the talent's profile
         for applicant in applicants:
             talent = applicant.pool_applicant_id
+            # sudo: whoever creates the application copies the officer-only profile
             if talent and talent != applicant and talent.sudo().is_passive_candidate:
                 missing = {
                     fname: talent.sudo()[fname]
@@ -458,11 +455,18 @@ class HrApplicant(models.Model):
         return applicants
 
     def write(self, vals):
+        self._stamp_desired_timing(vals)
         res = super().write(vals)
         profile_vals = {f: vals[f] for f in PASSIVE_PROFILE_FIELDS if f in vals}
         if profile_vals and not self.env.context.get("passive_profile_sync"):
             self._sync_passive_profile(profile_vals)
         return res
+
+    @api.model
+    def _stamp_desired_timing(self, vals):
+        """Date the timing when it is given: the availability forecast counts from it."""
+        if vals.get("desired_timing") and "desired_timing_date" not in vals:
+            vals["desired_timing_date"] = fields.Date.context_today(self)
 
     @api.model
     def _convert_to_write_vals(self, values):
@@ -474,6 +478,7 @@ class HrApplicant(models.Model):
     def _sync_passive_profile(self, profile_vals):
         """Keep the profile identical on a talent and all its applications."""
         talents = self._get_talent()
+        # sudo: the profile is one per person: applications the editor may not write are kept equal
         related = (talents | talents.sudo().talent_application_ids) - self
         if related:
             related.with_context(passive_profile_sync=True).sudo().write(profile_vals)
@@ -609,7 +614,9 @@ class HrApplicant(models.Model):
 
     def _get_outreach_link(self, route, purpose, *extra_ids):
         self.ensure_one()
-        token = self._get_outreach_token(purpose, *extra_ids)
+        # a candidate in memory (template checks and previews) gets a link that opens nothing
+        origin = self._origin
+        token = origin._get_outreach_token(purpose, *extra_ids) if origin.id else "preview"
         return f"{self.get_base_url()}/recruitment/{route}/{token}" if token else ""
 
     def _get_outreach_preference_url(self):
@@ -665,52 +672,106 @@ class HrApplicant(models.Model):
         return res
 
     def _log_touchpoint_from_message(self, message, msg_vals):
-        """An email to or from a passive candidate is a touchpoint on its talent."""
-        talent = self._get_talent().sudo()
-        if len(self) != 1 or not talent.is_passive_candidate:
+        """An email to or from a passive candidate is a touchpoint on its talent: the
+        candidate's reply (a response that stops drips, unless it is an automatic answer), or
+        a note when someone else on the thread wrote (a colleague in copy: no response, no
+        stop). A reply of a candidate not flagged passive is not logged but stops drips."""
+        if len(self) != 1:
             return
+        # sudo: any poster (interviewer, mail gateway) logs the officer-only touchpoint
+        talent = self._get_talent().sudo()
         message_type = msg_vals.get("message_type", message.message_type)
         author = message.author_id
         author_is_internal = bool(author.user_ids.filtered(lambda u: not u.share))
         if message_type == "email" and not author_is_internal:
-            direction, kind, outcome = "inbound", "reply", "replied"
+            vals = self._outreach_inbound_touchpoint_values(message)
+            if not talent.is_passive_candidate:
+                if vals["kind"] == "reply" and not vals["auto_reply"]:
+                    self._outreach_stop("replied")
+                return
         elif (
             message_type == "comment"
             and author_is_internal
+            and talent.is_passive_candidate
             and not message.subtype_id.internal
             and self.partner_id
             and self.partner_id in message.partner_ids
         ):
-            direction, kind, outcome = (
-                "outbound",
-                "follow_up" if talent.touchpoint_ids else "outreach",
-                "sent",
-            )
+            vals = {
+                "direction": "outbound",
+                "kind": "follow_up" if talent.touchpoint_ids else "outreach",
+                "outcome": "sent",
+                "summary": message.subject or message.preview,
+                "user_id": author.user_ids[:1].id,
+            }
         else:
             return
-        auto_reply = direction == "inbound" and self.env.context.get("outreach_auto_reply")
+        # sudo: the gateway or an interviewer posts: touchpoints are created for officers
         self.env["hr.recruitment.touchpoint"].sudo().create(
             {
                 "applicant_id": self.id,
                 "channel": "email",
-                "direction": direction,
-                "kind": kind,
-                "outcome": outcome,
-                "summary": message.subject or message.preview,
                 "job_id": self.job_id.id,
-                "user_id": (author.user_ids[:1] if author_is_internal else self.user_id).id,
                 "mail_message_id": message.id,
                 "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
-                "auto_reply": bool(auto_reply),
+                **vals,
             }
         )
-        if auto_reply:
-            self._outreach_handle_auto_reply(message, auto_reply.get("until"))
+        if vals.get("auto_reply") and not vals.get("third_party"):
+            until = self.env.context["outreach_auto_reply"].get("until")
+            self._outreach_handle_auto_reply(message, until)
+
+    def _outreach_inbound_touchpoint_values(self, message):
+        """Touchpoint values of an email received on this candidate's thread: the candidate's
+        reply (flagged when automatic), or a third party's note naming its sender."""
+        auto_reply = bool(self.env.context.get("outreach_auto_reply"))
+        subject = message.subject or message.preview
+        if self._outreach_is_candidate_sender(message.email_from, message.author_id):
+            return {
+                "direction": "inbound",
+                "kind": "reply",
+                "outcome": "replied",
+                "auto_reply": auto_reply,
+                "summary": subject,
+                "user_id": self.user_id.id,
+            }
+        name, address = sender_address(message.email_from)
+        sender = f"{name} <{address}>" if name else address or self.env._("an unknown sender")
+        return {
+            "direction": "inbound",
+            "kind": "note",
+            "outcome": "done",
+            "auto_reply": auto_reply,
+            "third_party": True,
+            "summary": self.env._(
+                "Email from %(sender)s, not the candidate: %(subject)s",
+                sender=sender,
+                subject=subject or "",
+            ),
+            "user_id": self.user_id.id,
+        }
+
+    def _outreach_is_candidate_sender(self, email_from, author=None):
+        """Whether an email from `email_from` (`author`: the partner the mail gateway found
+        for it) was written by this candidate: the address of the talent, of one of its
+        applications, or of their contacts. Anyone else (a colleague in copy, an assistant)
+        is a third party whose email is no response from the candidate."""
+        self.ensure_one()
+        # sudo: the mail gateway compares the sender with every address the candidate uses
+        talent = self._get_talent().sudo()
+        records = talent | talent.with_context(active_test=False).talent_application_ids
+        records |= self.sudo()
+        partners = records.partner_id
+        if author and author & partners:
+            return True
+        known = set(records.mapped("email_normalized")) | set(partners.mapped("email_normalized"))
+        return is_known_sender(email_from, known)
 
     @api.model
     def _cron_recompute_engagement(self, batch_size=500):
         """Engagement decays with time: recompute every passive talent's figures daily."""
         domain = [("is_passive_candidate", "=", True)]
+        # sudo: cron: every company's passive talents, whatever the cron's user
         talents = self.sudo().with_context(active_test=False).search(domain, order="id")
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(talents))
@@ -730,6 +791,7 @@ class HrApplicant(models.Model):
         self.ensure_one()
         from .hr_department import HiringFacts
 
+        # sudo: template helper: aggregates; the composer may not read the applications
         job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
         department = job.department_id or self.department_id
         if not department:
@@ -739,74 +801,55 @@ class HrApplicant(models.Model):
     def _passive_years_since(self, field_name="current_role_start_date"):
         """Whole years from a date of the candidate until today (anniversary templates)."""
         self.ensure_one()
+        # sudo: template helper: officer-only date read for a rendering that may run as the composer
         value = fields.Date.to_date(self.sudo()[field_name])
         if not value:
             return 0
         today = fields.Date.context_today(self)
         return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
 
-    def _passive_snooze(self, until, touchpoint=None):
-        """'Not now until <date>': hold automated outreach and plan the re-engagement."""
-        until_dt = fields.Datetime.to_datetime(until)
-        if touchpoint:
-            touchpoint.sudo().declined = True  # a "not now" starts the quiet period
-        for talent in self._get_talent().sudo():
-            talent.outreach_snoozed_until = until_dt.date()
-            talent._outreach_pause(until_dt)
-            recruiter = talent.user_id or self.env.user
-            self.env["hr.recruitment.touchpoint"].sudo().create(
-                {
-                    "applicant_id": talent.id,
-                    "date": until_dt,
-                    "channel": talent.preferred_channel or "email",
-                    "kind": "follow_up",
-                    "outcome": "planned",
-                    "summary": self.env._(
-                        "Re-engage: the candidate said 'not now' on %(date)s.",
-                        date=(touchpoint.date if touchpoint else fields.Datetime.now()).date(),
-                    ),
-                    "user_id": recruiter.id,
-                }
+    def _passive_not_now_dates(self):
+        """{talent id: latest 'not now until' date of its replies classified 'not now'}."""
+        talents = self._get_talent()
+        return {
+            talent.id: until
+            for talent, until in self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("applicant_id", "in", talents.ids),
+                    ("reply_class", "=", "not_now"),
+                    ("snoozed_until", "!=", False),
+                ],
+                ["applicant_id"],
+                ["snoozed_until:max"],
             )
-            talent.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=fields.Date.to_date(until),
-                summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
-                note=escape(
-                    self.env._(
-                        "%(name)s asked to be contacted again from this date.",
-                        name=talent.partner_name,
-                    )
-                ),
-                user_id=recruiter.id,
-            )
+        }
 
-    def _passive_opt_out(self):
-        """The candidate unsubscribed: flag, blacklist the address, stop all outreach."""
-        talents = self._get_talent().sudo()
-        talents.write({"outreach_opted_out": True})
-        Blacklist = self.env["mail.blacklist"].sudo()
-        for email in set((talents | self.sudo()).mapped("email_normalized")) - {False}:
-            Blacklist._add(email, message=self.env._("Unsubscribed by replying to outreach"))
-        talents._outreach_stop("opted_out")
+    def _passive_match_reason(self, job=None):
+        """Why this candidate matches `job` (default: the job the message talks about), in
+        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
+        "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
+        self.ensure_one()
+        job = job or self._get_outreach_job()
+        if not job:
+            return ""
+        rows = job._passive_match_rows(talents=self)
+        return rows[0]["reason"] if rows else ""
 
     def action_classify_last_reply(self):
         """Classify the latest unclassified reply of the candidate (from the candidate form)."""
         self.ensure_one()
-        reply = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .search(
-                [
-                    ("applicant_id", "=", self._get_talent().id),
-                    ("direction", "=", "inbound"),
-                    ("kind", "=", "reply"),
-                    ("outcome", "!=", "planned"),
-                    ("auto_reply", "=", False),
-                    ("reply_class", "=", False),
-                ],
-                limit=1,
-            )
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("direction", "=", "inbound"),
+                ("kind", "=", "reply"),
+                ("outcome", "!=", "planned"),
+                ("auto_reply", "=", False),
+                ("reply_class", "=", False),
+            ],
+            limit=1,
         )
         if not reply:
             raise UserError(
@@ -816,22 +859,18 @@ class HrApplicant(models.Model):
                     name=self.partner_name,
                 )
             )
-        return reply.with_env(self.env).action_classify_reply()
+        return reply.action_classify_reply()
 
     def action_classify_message(self, message_id):
         """Classify a reply from the chatter: the touchpoint logged for that email."""
         self.ensure_one()
-        reply = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .search(
-                [
-                    ("applicant_id", "=", self._get_talent().id),
-                    ("mail_message_id", "=", message_id),
-                    ("direction", "=", "inbound"),
-                ],
-                limit=1,
-            )
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("mail_message_id", "=", message_id),
+                ("direction", "=", "inbound"),
+            ],
+            limit=1,
         )
         if not reply:
             raise UserError(
@@ -841,7 +880,7 @@ class HrApplicant(models.Model):
                     name=self.partner_name,
                 )
             )
-        return reply.with_env(self.env).action_classify_reply()
+        return reply.action_classify_reply()
 
     # --- end issue 5 ---
 
@@ -869,6 +908,7 @@ class HrApplicant(models.Model):
 
     def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
         """Record a boundary change as a touchpoint on each talent (the consent history)."""
+        # sudo: consent history is written for the public preference page and the gateway too
         talents = self._get_talent().sudo()
         return (
             self.env["hr.recruitment.touchpoint"]
@@ -892,6 +932,7 @@ class HrApplicant(models.Model):
         )
 
     def _outreach_set_preferred_channel(self, channel):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         labels = dict(self._fields["preferred_channel"]._description_selection(self.env))
         if channel not in labels:
@@ -901,9 +942,13 @@ class HrApplicant(models.Model):
             "channel", self.env._("Preferred channel: %(channel)s", channel=labels[channel])
         )
 
-    def _outreach_snooze(self, until):
-        """'Not now, contact me again after <until>': hold all contact and pause drips."""
+    def _outreach_snooze(self, until, source=None):
+        """'Not now, contact me again after <until>', from the preference page or a reply
+        classified 'not now' (`source` says which): the date must be after today and within
+        two years; the snooze is logged in the consent history, drips are paused and the
+        recruiter gets the re-engagement planned for that date."""
         today = fields.Date.context_today(self)
+        until = fields.Date.to_date(until)
         if not until or until <= today or until > today + timedelta(days=SNOOZE_MAX_DAYS):
             raise UserError(
                 self.env._(
@@ -911,16 +956,57 @@ class HrApplicant(models.Model):
                     max=today + timedelta(days=SNOOZE_MAX_DAYS),
                 )
             )
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         talents.write({"outreach_snoozed_until": until})
         talents._outreach_log_boundary(
             "snooze",
-            self.env._("Not now: contact again after %(date)s", date=until),
+            self.env._(
+                "Not now: contact again after %(date)s (%(origin)s)", date=until, origin=source
+            )
+            if source
+            else self.env._("Not now: contact again after %(date)s", date=until),
             declined=True,
         )
         talents._outreach_pause(datetime.combine(until, time.min))
+        talents._outreach_plan_reengagement(until)
+
+    def _outreach_plan_reengagement(self, until):
+        """A planned follow-up touchpoint on `until` and a to-do for the talent's recruiter."""
+        internal_user = self.env.user if self.env.user._is_internal() else self.env["res.users"]
+        today = fields.Date.context_today(self)
+        for talent in self:
+            recruiter = talent.user_id or internal_user
+            # sudo: the planned follow-up is logged for the public preference page too
+            self.env["hr.recruitment.touchpoint"].sudo().create(
+                {
+                    "applicant_id": talent.id,
+                    "date": datetime.combine(until, time.min),
+                    "channel": talent.preferred_channel or "email",
+                    "kind": "follow_up",
+                    "outcome": "planned",
+                    "summary": self.env._(
+                        "Re-engage: the candidate said 'not now' on %(date)s.", date=today
+                    ),
+                    "user_id": recruiter.id,
+                }
+            )
+            if recruiter:
+                talent.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo",
+                    date_deadline=until,
+                    summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
+                    note=escape(
+                        self.env._(
+                            "%(name)s asked to be contacted again from this date.",
+                            name=talent.partner_name,
+                        )
+                    ),
+                    user_id=recruiter.id,
+                )
 
     def _outreach_reduce_frequency(self):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         talents.write({"outreach_frequency": "reduced"})
         talents._outreach_log_boundary(
@@ -928,6 +1014,7 @@ class HrApplicant(models.Model):
         )
 
     def _outreach_update_openness(self, openness, timing):
+        # sudo: public preference page (token checked by the controller)
         talents = self._get_talent().sudo()
         openness_labels = dict(self._fields["openness"]._description_selection(self.env))
         timing_labels = dict(self._fields["desired_timing"]._description_selection(self.env))
@@ -947,15 +1034,18 @@ class HrApplicant(models.Model):
     def _outreach_opt_out(self, source):
         """Stop all contact: blacklist the email and phone, flag the talent and its
         applications, log the opt-out and stop drips. `source` says where it came from."""
+        # sudo: public preference page, unsubscribe link or officer: stop every record of the person
         talents = self._get_talent().sudo()
         records = talents | talents.with_context(active_test=False).talent_application_ids | self
         message = Markup("<p>%s</p>") % self.env._(
             "Recruitment outreach opt-out (%(origin)s)", origin=source
         )
         for email in set(records.mapped("email_normalized")) - {False}:
+            # sudo: mail.blacklist is writable by mass mailing users and admins only
             self.env["mail.blacklist"].sudo()._add(email, message=message)
         phones = list(set(records.mapped("phone_sanitized")) - {False})
         if phones:
+            # sudo: phone.blacklist is writable by admins only
             self.env["phone.blacklist"].sudo()._add(phones, message=message)
         records.sudo().write({"outreach_opted_out": True})
         talents._outreach_log_boundary(
@@ -972,11 +1062,13 @@ class HrApplicant(models.Model):
     def _outreach_sourced_talent_ids(self):
         """Ids of the talents of these candidates with no incoming email on the talent or any
         of its applications (one query for the batch)."""
+        # sudo: the privacy-notice rule counts emails on every record of the person, readable or not
         talents = self._get_talent().sudo()
         records = talents | talents.with_context(active_test=False).talent_application_ids
         talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
         wrote = (
             self.env["mail.message"]
+            # sudo: mail.message of records the caller may not read count too
             .sudo()
             ._read_group(
                 [
@@ -999,6 +1091,7 @@ class HrApplicant(models.Model):
     def _outreach_privacy_notices(self):
         """Batch version of `_outreach_privacy_notice`: {candidate id: HTML or ''}, in a
         constant number of queries (send paths call it for a whole batch)."""
+        # sudo: send paths (cron, share dialog) need every earlier notice of the person
         talents = self._get_talent().sudo()
         given = {
             applicant.id
@@ -1013,6 +1106,7 @@ class HrApplicant(models.Model):
         notices = {}
         result = {}
         for applicant in self:
+            # sudo: the talent behind an application, readable or not
             talent = applicant._get_talent().sudo()
             if talent.id not in due:
                 result[applicant.id] = ""
@@ -1037,6 +1131,7 @@ class HrApplicant(models.Model):
         unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
         (Drip emails get both from mass_mailing's composer instead.)
         :return: ids of the candidates whose email now carries the privacy notice"""
+        # sudo: mail.mail is readable by admins only; the send path just queued these mails
         mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
         applicants = self.sudo().browse(mails.mapped("res_id"))
         notices = applicants._outreach_privacy_notices()
@@ -1056,19 +1151,21 @@ class HrApplicant(models.Model):
     @api.model
     def _get_last_interaction_dates(self, talent_ids):
         """Last time each talent interacted (an open or click on our message, or any inbound
-        touchpoint except auto-replies: reply, preference, call...): {talent id: datetime}."""
+        touchpoint of the candidate's own: reply, preference, call... but no auto-reply and no
+        third party's email): {talent id: datetime}."""
+        # sudo: cleanup and retention read every interaction of the person (cron, settings page)
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         domain = (
             Domain("applicant_id", "in", talent_ids)
             & Domain("outcome", "!=", "planned")
             & (
-                (Domain("direction", "=", "inbound") & Domain("auto_reply", "=", False))
+                Touchpoint._get_candidate_response_domain()
                 | (
                     Domain("direction", "=", "outbound")
                     & Domain("outcome", "in", ["opened", "clicked"])
                 )
             )
         )
-        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         return {
             talent.id: last
             for talent, last in Touchpoint._read_group(domain, ["applicant_id"], ["date:max"])
@@ -1082,6 +1179,7 @@ class HrApplicant(models.Model):
         if companies is None:
             [(days,)] = (
                 self.env["res.company"]
+                # sudo: cleanup cron: the settings of every company
                 .sudo()
                 ._read_group([], aggregates=["outreach_cleanup_days:min"])
             )
@@ -1117,6 +1215,7 @@ class HrApplicant(models.Model):
         last_interaction = self._get_last_interaction_dates(self.ids)
         messages = (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: cleanup: every outbound message of the person counts
             .sudo()
             .search_fetch(
                 [
@@ -1134,6 +1233,7 @@ class HrApplicant(models.Model):
         for message in messages:
             dates_by_talent[message.applicant_id.id].append(message.date)
         unresponsive = self.browse()
+        # sudo: cleanup: runs as the cron or from the settings page dry run
         for talent in self.sudo():
             company = talent.company_id or self.env.company
             since = max(
@@ -1150,26 +1250,30 @@ class HrApplicant(models.Model):
     @api.model
     def _outreach_cleanup_dry_run(self, company):
         """Talents of `company` the next cleanup run would remove (settings page)."""
+        # sudo: settings page dry run (administrators): every talent of the company is counted
         talents = self.sudo().search(self._outreach_cleanup_domain(company))
         talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
         return talents._outreach_unresponsive()
 
     def _outreach_remove_unresponsive(self):
         """Remove these talents from outreach: drips stop, status unresponsive, optional
-        move out of talent pools, re-engagement date. Nothing is deleted."""
+        move out of talent pools, re-engagement date. Nothing is deleted. Talents that get the
+        same values are written together; touchpoints and chatter notes are created in bulk."""
+        # sudo: cleanup cron: writes pools and officer-only fields of every company's talents
+        talents = self.sudo()
+        if not talents:
+            return
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         unresponsive_pool = self.env.ref(
             "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
         )
-        touchpoint_vals = []
-        for talent in self.sudo():
+        ids_by_vals = defaultdict(list)
+        summaries = {}
+        for talent in talents:
             company = talent.company_id or self.env.company
             months = company.outreach_reengage_months
-            vals = {
-                "unresponsive_date": now,
-                "reengage_after": months and today + relativedelta(months=months),
-            }
+            reengage_after = months and today + relativedelta(months=months)
             summary = self.env._(
                 "Removed from outreach: no interaction for %(days)s days after %(count)s or more "
                 "messages.",
@@ -1178,18 +1282,28 @@ class HrApplicant(models.Model):
             )
             if months:
                 summary += " " + self.env._(
-                    "May be contacted again after %(date)s.", date=vals["reengage_after"]
+                    "May be contacted again after %(date)s.", date=reengage_after
                 )
+            removed = self.env["hr.talent.pool"]
             if company.outreach_cleanup_remove_pools and unresponsive_pool:
                 removed = talent.talent_pool_ids - unresponsive_pool
-                if removed:
-                    vals["talent_pool_ids"] = [(6, 0, unresponsive_pool.ids)]
-                    summary += " " + self.env._(
-                        "Moved out of talent pools: %(pools)s.",
-                        pools=", ".join(removed.mapped("name")),
-                    )
-            talent.write(vals)
-            touchpoint_vals.append(
+            if removed:
+                summary += " " + self.env._(
+                    "Moved out of talent pools: %(pools)s.",
+                    pools=", ".join(removed.mapped("name")),
+                )
+            ids_by_vals[reengage_after, bool(removed)].append(talent.id)
+            summaries[talent.id] = summary
+        for (reengage_after, move), ids in ids_by_vals.items():
+            vals = {"unresponsive_date": now, "reengage_after": reengage_after}
+            if move:
+                vals["talent_pool_ids"] = [Command.set(unresponsive_pool.ids)]
+            # the chatter note below says all of it: no tracking message per talent
+            talents.browse(ids).with_context(mail_notrack=True).write(vals)
+        talents._message_log_batch(summaries)
+        # sudo: cleanup cron: logs and stops for every company
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            [
                 {
                     "applicant_id": talent.id,
                     "channel": "other",
@@ -1197,69 +1311,19 @@ class HrApplicant(models.Model):
                     "kind": "note",
                     "outcome": "done",
                     "boundary_event": "unresponsive",
-                    "summary": summary,
+                    "summary": summaries[talent.id],
                     "user_id": talent.user_id.id,
                 }
-            )
-        self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_vals)
-        self.sudo()._outreach_stop("unresponsive")
+                for talent in talents
+            ]
+        )
+        talents._outreach_stop("unresponsive")
 
     @api.model
     def _outreach_retention_dry_run(self, company):
-        """Passive talents of `company` the retention rule would anonymize now: no interaction
-        (or creation) for the retention period and no ongoing or hired application."""
-        limit = fields.Datetime.now() - relativedelta(months=company.outreach_retention_months)
-        talents = self.sudo().search(
-            [
-                ("is_passive_candidate", "=", True),
-                ("talent_pool_ids", "!=", False),
-                ("anonymized_date", "=", False),
-                ("create_date", "<", limit),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
-        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
-        last_interaction = self._get_last_interaction_dates(talents.ids)
-        return talents.filtered(
-            lambda t: (
-                (last_interaction.get(t.id) or t.create_date) < limit
-                and not t.talent_application_ids.filtered(
-                    lambda a: a.job_id and a.application_status in ("ongoing", "hired")
-                )
-            )
-        )
-
-    def _outreach_anonymize(self):
-        """Retention rule: clear the personal data of these talents and their applications
-        (fields, chatter, attachments, touchpoint texts); keep anonymous statistics."""
-        talents = self._get_talent().sudo()
-        records = talents | talents.with_context(active_test=False).talent_application_ids
-        self.env["mail.message"].sudo().search(
-            [("model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "hr.applicant"), ("res_id", "in", records.ids)]
-        ).unlink()
-        self.env["hr.recruitment.touchpoint"].sudo().search(
-            [("applicant_id", "in", talents.ids)]
-        ).write({"summary": False})
-        for record in records:
-            record.write(
-                {
-                    **dict.fromkeys(ANONYMIZED_FIELDS, False),
-                    "partner_id": False,
-                    "partner_name": self.env._("Anonymized candidate %(id)s", id=record.id),
-                    "do_not_contact": False,
-                }
-            )
-        talents.write({"anonymized_date": fields.Datetime.now()})
-        talents._outreach_log_boundary(
-            "anonymized",
-            self.env._("Personal data anonymized by the retention rule."),
-            direction="outbound",
-        )
-        talents._outreach_stop("manual")
-        _logger.info("Retention rule anonymized passive talents %s", talents.ids)
+        """Every record the retention rule would change in `company` now (model, id,
+        operation, reference without personal data): see hr.recruitment.retention."""
+        return self.env["hr.recruitment.retention"]._dry_run(company)
 
     def _outreach_list_action(self, name):
         return {
@@ -1280,6 +1344,7 @@ class HrApplicant(models.Model):
         return date when one was read (it neither stops drips nor counts as engagement)."""
         touchpoint = (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: mail gateway: the auto-reply's touchpoint was just logged as superuser
             .sudo()
             .search([("mail_message_id", "=", message.id)], limit=1)
         )
@@ -1290,6 +1355,7 @@ class HrApplicant(models.Model):
         )
         touchpoint.summary = f"{note}: {touchpoint.summary or ''}"
         if until:
+            # sudo: mail gateway: pause the person's drips whoever sent the message
             talent = self._get_talent().sudo()
             resume_at = datetime.combine(until, time.min)
             if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
@@ -1308,6 +1374,7 @@ class HrApplicant(models.Model):
         batch_ids = self.env.context.get("passive_optout_res_ids")
         if batch_ids is not None:  # one composer batch (wizards/mail_compose_message.py)
             domain &= Domain("id", "in", batch_ids)
+        # sudo: the mailing's whole audience is checked, whatever the marketer may read of it
         applicants = self.sudo().search(domain)
         decisions = self.env["hr.recruitment.contact.policy"]._check(applicants, "email")
         return opt_out | {
@@ -1321,6 +1388,7 @@ class HrApplicant(models.Model):
     @api.model
     def _cron_outreach_cleanup(self, batch_size=200):
         """Daily: remove candidates who did not interact after repeated outreach."""
+        # sudo: cron: every company's passive talents, whatever the cron's user
         talents = self.sudo().search(self._outreach_cleanup_domain(), order="id")
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(talents))
@@ -1332,20 +1400,8 @@ class HrApplicant(models.Model):
 
     @api.model
     def _cron_outreach_retention(self, batch_size=100):
-        """Daily: anonymize passive talents of companies whose retention rule is on."""
-        companies = (
-            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
-        )
-        talents = self.browse()
-        for company in companies:
-            talents |= self._outreach_retention_dry_run(company)
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(talents))
-        for offset in range(0, len(talents), batch_size):
-            batch = talents[offset : offset + batch_size]
-            batch._outreach_anonymize()
-            if not cron._commit_progress(len(batch)):
-                break
+        """Daily: the retention rule (kept on hr.applicant, where the scheduled action points)."""
+        self.env["hr.recruitment.retention"]._cron_anonymize_expired(batch_size=batch_size)
 
 
 class HrApplicantDrip(models.Model):
@@ -1374,6 +1430,7 @@ class HrApplicantDrip(models.Model):
         talents = self._get_talent()
         running = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a user's own view of a candidate's drip; drips of other owners count too
             .sudo()
             .search_fetch(
                 [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
@@ -1391,6 +1448,7 @@ class HrApplicantDrip(models.Model):
         talents = self._get_talent()
         counts = dict(
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: the count includes drips of other owners
             .sudo()
             ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
         )
@@ -1426,6 +1484,7 @@ class HrApplicantDrip(models.Model):
         """The drip enrollments of these candidates' talents matching `domain` (sudo)."""
         return (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: stop and pause rules run on events (reply, bounce, public opt-out) of any user
             .sudo()
             .search(Domain("applicant_id", "in", self._get_talent().ids) & Domain(domain))
         )
@@ -1450,22 +1509,9 @@ class HrApplicantDrip(models.Model):
         )
         return res
 
-    def _log_touchpoint_from_message(self, message, msg_vals):
-        super()._log_touchpoint_from_message(message, msg_vals)
-        # replies of candidates not flagged passive are not logged as touchpoints, but a reply
-        # still stops the drips they are in
-        talent = self._get_talent().sudo()
-        if len(self) != 1 or talent.is_passive_candidate:
-            return
-        if msg_vals.get("message_type", message.message_type) != "email":
-            return
-        if message.author_id.user_ids.filtered(lambda user: not user.share):
-            return
-        if talent.drip_enrollment_ids.filtered(lambda e: e.state in ("running", "paused")):
-            self._outreach_stop("replied")
-
     def _get_outreach_drip(self):
         drip_id = self.env.context.get("outreach_drip_id")
+        # sudo: template rendering inside the drip cron or a preview: the drip of the context
         return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False
 
     def _get_outreach_job(self):

@@ -46,6 +46,7 @@ class HrDepartment(models.Model):
         key = ("hr_recruitment_passive.facts", self.id, job.id if job else 0, today, self.env.lang)
         cr = self.env.cr
         if key not in cr.cache:
+            # sudo: aggregated hiring figures for templates: counts, no applicant data
             cr.cache[key] = self.sudo()._compute_passive_hiring_facts(job, today)
             forget = partial(cr.cache.pop, key, None)
             cr.postcommit.add(forget)
@@ -120,6 +121,7 @@ class HrDepartment(models.Model):
         """Applications of this department hired (closed with a hired stage) since `since`."""
         return (
             self.env["hr.applicant"]
+            # sudo: counts of hires: no applicant data leaves this method
             .sudo()
             .search_fetch(
                 [

@@ -27,6 +27,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         :return: {applicant id: ContactDecision}
         """
         at = at or fields.Datetime.now()
+        # sudo: the one gate sees every fact of the person, whatever the caller may read
         applicants = applicants.sudo()
         facts = self._prefetch_facts(applicants, channel, at)
         return {
@@ -41,16 +42,19 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         emails = [e for e in applicants.mapped("email_normalized") if e]
         if channel == "email" and emails:
             facts["blacklisted_emails"] = set(
+                # sudo: mail.blacklist is readable by mass mailing users and admins only
                 self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email")
             )
         phones = [p for p in applicants.mapped("phone_sanitized") if p]
         if channel == "sms" and phones:
             facts["blacklisted_phones"] = set(
                 self.env["phone.blacklist"]
+                # sudo: phone.blacklist is readable by admins only
                 .sudo()
                 .search([("number", "in", phones)])
                 .mapped("number")
             )
+        facts["forgotten"] = self.env["hr.recruitment.forgotten.email"]._forgotten_keys(emails)
         facts.update(self._prefetch_boundary_facts(applicants, at))
         return facts
 
@@ -62,6 +66,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         longest = max(
             companies.mapped("outreach_cap_short_days") + companies.mapped("outreach_cap_long_days")
         )
+        # sudo: caps count every automated message of the person, whoever sent it
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         sent = defaultdict(list)
         for touchpoint in Touchpoint.search_fetch(
@@ -96,6 +101,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     def _check_one(self, applicant, channel, at, automated, facts):
         """Rules for one candidate; extended by the boundaries (caps, snooze, windows)."""
         talent = applicant.pool_applicant_id or applicant
+        if facts["forgotten"] and self._is_forgotten(applicant, facts["forgotten"]):
+            return self._refuse("forgotten")
         if talent.do_not_contact or applicant.do_not_contact:
             return self._refuse("do_not_contact", talent.do_not_contact_reason or "")
         if talent.outreach_opted_out or applicant.outreach_opted_out:
@@ -111,6 +118,16 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             if applicant.phone_sanitized in facts["blacklisted_phones"]:
                 return self._refuse("opted_out")
         return self._check_boundaries(talent, channel, at, automated, facts)
+
+    @api.model
+    def _is_forgotten(self, applicant, forgotten):
+        """The retention rule anonymized this address in the candidate's company: only a
+        hash of it is left, and it must never be contacted again (any channel)."""
+        email_hash = self.env["hr.recruitment.forgotten.email"]._hash_email(
+            applicant.email_normalized
+        )
+        company = applicant.company_id or self.env.company
+        return (email_hash, company.id) in forgotten
 
     @api.model
     def _check_boundaries(self, talent, channel, at, automated, facts):
@@ -202,6 +219,9 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             "no_email": self.env._("No valid email address"),
             "no_phone": self.env._("No valid phone number"),
             "anonymized": self.env._("Personal data anonymized"),
+            "forgotten": self.env._(
+                "This email address was erased by the retention rule: do not contact again"
+            ),
             "unresponsive": self.env._("Removed as unresponsive; may be contacted again after"),
             "snoozed": self.env._("Snoozed by the candidate; postponed until"),
             "quiet_after_no": self.env._(

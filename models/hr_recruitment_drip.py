@@ -19,6 +19,7 @@ class HrRecruitmentDrip(models.Model):
     _description = "Drip Sequence"
     _inherit = ["mail.thread", "hr.recruitment.drip.stat.mixin"]
     _order = "name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -38,12 +39,14 @@ class HrRecruitmentDrip(models.Model):
     job_ids = fields.Many2many(
         "hr.job",
         string="Target Jobs",
+        check_company=True,
         help="The job the messages talk about (the first one) and the jobs whose applications "
         "count as conversions.",
     )
     talent_pool_ids = fields.Many2many(
         "hr.talent.pool",
         string="Target Talent Pools",
+        check_company=True,
         help="The talents of these pools are proposed when enrolling from the drip form.",
     )
     step_ids = fields.One2many("hr.recruitment.drip.step", "drip_id", string="Steps", copy=True)
@@ -122,7 +125,7 @@ class HrRecruitmentDrip(models.Model):
         (self - drips).update(dict.fromkeys(self._statistic_fields(), 0))
         if not drips:
             return
-        Enrollment = self.env["hr.recruitment.drip.enrollment"].sudo()
+        Enrollment = self.env["hr.recruitment.drip.enrollment"]
         counts = {}
         for drip, state, stop_reason, count in Enrollment._read_group(
             [("drip_id", "in", drips.ids)], ["drip_id", "state", "stop_reason"], ["__count"]
@@ -238,6 +241,7 @@ class HrRecruitmentDrip(models.Model):
         self.check_access("read")
         self.env["hr.recruitment.drip.enrollment"].check_access("create")
         applicants.check_access("read")
+        # sudo: rights checked above; enrollments are created only as superuser (create())
         drip = self.sudo()
         if not drip.active:
             raise UserError(
@@ -253,6 +257,7 @@ class HrRecruitmentDrip(models.Model):
         drip.step_ids._check_ready()
         skipped = {}
         talents = self.env["hr.applicant"]
+        # sudo: an application's talent may be a record the caller cannot read (other recruiter)
         for applicant in applicants.sudo():
             talent = applicant._get_talent()
             if talent in talents:
@@ -286,6 +291,7 @@ class HrRecruitmentDrip(models.Model):
         now = fields.Datetime.now()
         enrollments = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: create() refuses users: enrollments are born here, past the gate above
             .sudo()
             .create(
                 [
@@ -323,6 +329,7 @@ class HrRecruitmentDrip(models.Model):
             domain.append(("drip_id", "=", self.id))
         running = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: the candidate may run in a drip of another owner: still already enrolled
             .sudo()
             .search_fetch(domain, ["applicant_id", "drip_id"])
         )

@@ -32,6 +32,8 @@ POLICY_STOP_REASONS = {
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)
 POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
 DRIP_BATCH_SIZE = 200
+# what a user may give when creating an enrollment directly: the rest belongs to enroll()
+ENROLL_FIELDS = {"drip_id", "applicant_id"}
 
 
 class HrRecruitmentDripEnrollment(models.Model):
@@ -39,9 +41,15 @@ class HrRecruitmentDripEnrollment(models.Model):
     _description = "Drip Sequence Enrollment"
     _order = "id desc"
     _rec_names_search = ["applicant_id", "drip_id"]
+    _check_company_auto = True
 
     applicant_id = fields.Many2one(
-        "hr.applicant", string="Candidate", required=True, ondelete="cascade", index=True
+        "hr.applicant",
+        string="Candidate",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     partner_name = fields.Char(related="applicant_id.partner_name", string="Candidate Name")
     drip_id = fields.Many2one("hr.recruitment.drip", required=True, ondelete="cascade", index=True)
@@ -58,6 +66,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         "hr.recruitment.drip.step",
         string="Current Step",
         ondelete="set null",
+        check_company=True,
         help="The step to run next (or the manual step waiting to be done).",
     )
     next_run_at = fields.Datetime(string="Next Run", index=True)
@@ -101,12 +110,73 @@ class HrRecruitmentDripEnrollment(models.Model):
             )
 
     # ------------------------------------------------------------
+    # CRUD: the state machine owns every field once enrolled
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su:
+            # enroll() (after its eligibility gate), tests simulating legacy data
+            return super().create(vals_list)
+        return self._create_through_enroll(vals_list)
+
+    def _create_through_enroll(self, vals_list):
+        """A user creating enrollments directly (RPC, import) goes through drip.enroll():
+        same eligibility gate, and nothing but the drip and the candidate may be given."""
+        for vals in vals_list:
+            extra = set(vals) - ENROLL_FIELDS
+            if extra or not (vals.get("drip_id") and vals.get("applicant_id")):
+                raise UserError(
+                    self.env._(
+                        "Give only a drip and a candidate to enroll (not %(fields)s): the drip "
+                        "sets the step, the state and the schedule. Use 'Add to drip sequence'.",
+                        fields=", ".join(sorted(extra)) or "-",
+                    )
+                )
+        enrollments = self.browse()
+        by_drip = defaultdict(list)
+        for vals in vals_list:
+            by_drip[vals["drip_id"]].append(vals["applicant_id"])
+        for drip_id, applicant_ids in by_drip.items():
+            drip = self.env["hr.recruitment.drip"].browse(drip_id)
+            result = drip.enroll(self.env["hr.applicant"].browse(applicant_ids))
+            if result["skipped"]:
+                raise UserError(
+                    self.env._(
+                        "Not enrolled in drip '%(drip)s': %(reasons)s",
+                        drip=drip.name,
+                        reasons="; ".join(message for _code, message in result["skipped"].values()),
+                    )
+                )
+            enrollments |= result["enrollments"]
+        return enrollments
+
+    def write(self, vals):
+        if not self.env.su and vals:
+            raise UserError(
+                self.env._(
+                    "An enrollment changes only through its buttons (pause, resume, skip the "
+                    "step, stop) and the drip itself; it cannot be edited directly (%(fields)s).",
+                    fields=", ".join(sorted(vals)),
+                )
+            )
+        return super().write(vals)
+
+    def _as_state_machine(self):
+        """These enrollments, allowed to change state: the caller may write them (checked)."""
+        self.check_access("write")
+        # sudo: write() refuses users; the state-machine methods below are the only writers
+        return self.sudo()
+
+    # ------------------------------------------------------------
     # Manual actions
     # ------------------------------------------------------------
 
     def action_pause(self):
         self._check_state(("running",), self.env._("Only running enrollments can be paused."))
-        self.write({"state": "paused", "status_note": self.env._("Paused by hand")})
+        self._as_state_machine().write(
+            {"state": "paused", "status_note": self.env._("Paused by hand")}
+        )
 
     def action_resume(self):
         """Resume a paused enrollment, or retry one stopped on an error (after fixing it)."""
@@ -134,21 +204,21 @@ class HrRecruitmentDripEnrollment(models.Model):
             }
             if not enrollment.activity_id:
                 values["next_run_at"] = max(enrollment.next_run_at or now, now)
-            enrollment.write(values)
+            enrollment._as_state_machine().write(values)
         self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
 
     def action_stop(self):
         self._check_state(
             ("running", "paused"), self.env._("Only running or paused enrollments can be stopped.")
         )
-        self._stop("manual")
+        self._as_state_machine()._stop("manual")
 
     def action_skip_step(self):
         """Skip the current step: the next one is scheduled from now."""
         self._check_state(
             ("running", "paused"), self.env._("Only running or paused enrollments skip steps.")
         )
-        for enrollment in self:
+        for enrollment in self._as_state_machine():
             step = enrollment.step_id
             enrollment._drop_activity()
             enrollment.status_note = self.env._("Step '%(step)s' skipped by hand", step=step.name)
@@ -210,6 +280,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         activities = self.activity_id
         if activities:
             self.activity_id = False
+            # sudo: the drip owner's task may be assigned to someone else
             activities.sudo().with_context(drip_activity_dropped=True).unlink()
 
     def _finish(self, reason_note=False):
@@ -282,9 +353,10 @@ class HrRecruitmentDripEnrollment(models.Model):
         self.applicant_id.fetch(["company_id", "partner_id", "email_normalized"])
         orphans = self.filtered(lambda e: not e.step_id)
         orphans._stop("error", self.env._("The step to run was deleted from the drip."))
+        foreign = (self - orphans)._stop_other_company()
         holidays = {}
         sent_email = False
-        for step, enrollments in (self - orphans).grouped("step_id").items():
+        for step, enrollments in (self - orphans - foreign).grouped("step_id").items():
             enrollments = enrollments._apply_condition(step, now)
             if step.channel in AUTOMATED_CHANNELS:
                 enrollments = enrollments._apply_window(step.drip_id, now, holidays)
@@ -309,6 +381,31 @@ class HrRecruitmentDripEnrollment(models.Model):
                     sent_email |= step.channel == "email"
         if sent_email:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _filter_other_company(self):
+        """The enrollments whose candidate is not (any more) of the drip's company."""
+        return self.filtered(
+            lambda e: e.applicant_id.company_id and e.applicant_id.company_id != e.company_id
+        )
+
+    def _stop_other_company(self):
+        """Stop (error) the enrollments whose candidate is not of the drip's company (moved
+        since, or data made before the company check): a drip never writes on behalf of
+        another company. Return them."""
+        foreign = self._filter_other_company()
+        for enrollment in foreign:
+            enrollment._stop(
+                "error",
+                self.env._(
+                    "%(name)s belongs to %(company)s, not to %(drip_company)s (the company of "
+                    "drip '%(drip)s'): nothing was sent. Enroll them in a drip of their company.",
+                    name=enrollment.applicant_id.partner_name,
+                    company=enrollment.applicant_id.company_id.name,
+                    drip_company=enrollment.company_id.name,
+                    drip=enrollment.drip_id.name,
+                ),
+            )
+        return foreign
 
     def _apply_condition(self, step, now):
         """Branch on the previous email's tracking; return the enrollments that go on."""
@@ -439,6 +536,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         calendar = company.resource_calendar_id
         leaves = (
             self.env["resource.calendar.leaves"]
+            # sudo: public holidays of the company's calendar (readable by HR users only)
             .sudo()
             .search_fetch(
                 [
@@ -534,6 +632,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             raise UserError(
                 self.env._("the email template of variant '%(v)s' was deleted", v=variant.name)
             )
+        # sudo: officers and administrators have no access to mailing.mailing
         variant.sudo()._ensure_mailing()
         mailing = variant.sudo().mailing_id
         drip = step.drip_id
@@ -544,6 +643,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             if notice
         }
         resource_context, resource_values = self._prepare_resource_links(step)
+        # sudo: the drip cron (or an admin running it by hand) mass-mails with tracking
         applicants = self.applicant_id.sudo().with_context(
             **mailing._get_mass_mailing_context(),
             **resource_context,
@@ -583,6 +683,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                 )
             )
             enrollment.last_email_trace_id = trace
+        # sudo: touchpoints of the send are logged by the cron
         self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
         for enrollment in failed:
             mail = mail_by_applicant.get(enrollment.applicant_id.id)
@@ -600,6 +701,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         """An email step sharing a resource: each candidate's own tracked link.
 
         :return: (render context, {enrollment id: touchpoint values})"""
+        # sudo: link.tracker and shared resources of the step, for the cron
         resource = step.resource_id.sudo()
         if not resource:
             return {}, {}
@@ -631,6 +733,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             raise UserError(
                 self.env._("the SMS template of variant '%(v)s' was deleted", v=variant.name)
             )
+        # sudo: the drip cron sends SMS (sms.sms is admin-only)
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=step.drip_id.id)
         sms_all = applicants._message_sms_schedule_mass(template=template, mass_keep_log=True)
         applicants._outreach_redact_message_links(sms_all.mail_message_id)
@@ -652,6 +755,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     mail_message_id=sms.mail_message_id.id,
                 )
             )
+        # sudo: touchpoints of the send are logged by the cron
         self.env["hr.recruitment.touchpoint"].sudo().create(touchpoint_values)
         for enrollment in failed:
             sms = sms_by_applicant.get(enrollment.applicant_id.id)
@@ -668,6 +772,7 @@ class HrRecruitmentDripEnrollment(models.Model):
     def _schedule_task(self, step, variant, now):
         """Manual step: an activity for the owner with the rendered message to copy."""
         drip = step.drip_id
+        # sudo: the task text is rendered by the cron for the drip owner
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
         bodies = (
             self.env["mail.render.mixin"]
@@ -681,6 +786,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)
         activities = (
             self.env["mail.activity"]
+            # sudo: the drip owner's task is created for them by the cron
             .sudo()
             .create(
                 [
@@ -715,10 +821,15 @@ class HrRecruitmentDripEnrollment(models.Model):
 
     def _on_activity_done(self, activities, feedback=False):
         """The owner did the manual step: log the touchpoint and go on."""
+        foreign = self._filter_other_company()
+        if foreign:
+            foreign.activity_id = False  # the task is done: keep it, do not drop it
+            foreign._stop_other_company()
+        going = self - foreign
         now = fields.Datetime.now()
         Variant = self.env["hr.recruitment.drip.step.variant"]
         values = []
-        for enrollment in self:
+        for enrollment in going:
             activity = enrollment.activity_id
             step = enrollment.step_id
             # the split is stable: this gives the variant the task was rendered from
@@ -733,8 +844,9 @@ class HrRecruitmentDripEnrollment(models.Model):
                     date=now,
                 )
             )
+        # sudo: the task's assignee may not be an officer (touchpoints are officer-only)
         self.env["hr.recruitment.touchpoint"].sudo().create(values)
-        for enrollment in self:
+        for enrollment in going:
             enrollment.status_note = False
             enrollment._advance(enrollment.step_id, now)
         self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()

@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -33,9 +34,10 @@ class HrRecruitmentDripStep(models.Model):
     _inherit = ["hr.recruitment.drip.stat.mixin"]
     _description = "Drip Sequence Step"
     _order = "drip_id, sequence, id"
+    _check_company_auto = True
 
     drip_id = fields.Many2one("hr.recruitment.drip", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="drip_id.company_id", store=True)
+    company_id = fields.Many2one(related="drip_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True)
     channel = fields.Selection(STEP_CHANNELS, required=True, default="email")
@@ -70,6 +72,7 @@ class HrRecruitmentDripStep(models.Model):
         "hr.recruitment.resource",
         string="Share a Resource",
         ondelete="set null",
+        check_company=True,
         help="Email steps: each candidate gets their own tracked link to this resource of the "
         "library (placeholder object._get_outreach_resource_url() in the template, e.g. the "
         "'share a resource' template); the touchpoint is a 'Shared resource' one and a click "
@@ -320,22 +323,17 @@ class HrRecruitmentDripStep(models.Model):
 
     def _apply_ab_winner(self):
         """Set the split of each step's A/B winner to 100 % and the others' to 0 %, and log it
-        in the drip's chatter; return the steps changed."""
-        applied = self.browse()
+        in the drip's chatter; return the steps changed. Two writes and one batch of chatter
+        notes for all the steps."""
+        winners = self.env["hr.recruitment.drip.step.variant"]
+        notes = defaultdict(list)
         for step, (result, variant_by_key) in self._get_ab_comparisons().items():
             winner = variant_by_key.get(result["winner"]) if result["winner"] else False
             if not winner or winner.split_percent >= 100:
                 continue
-            step.sudo().write(
-                {
-                    "variant_ids": [
-                        (1, variant.id, {"split_percent": 100.0 if variant == winner else 0.0})
-                        for variant in step.variant_ids
-                    ]
-                }
-            )
-            step.drip_id.sudo().message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
+            winners |= winner
+            notes[step.drip_id].append(
+                Markup("<p>%s</p><p>%s</p>")
                 % (
                     self.env._(
                         "Step '%(step)s': variant '%(variant)s' won its A/B test and now gets "
@@ -344,10 +342,18 @@ class HrRecruitmentDripStep(models.Model):
                         variant=winner.name,
                     ),
                     result["reason"],
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
-            applied |= step
+        applied = winners.step_id
+        if not applied:
+            return applied
+        # sudo: the daily cron or the drip's button applies it (officers do not edit variants)
+        (applied.variant_ids - winners).sudo().write({"split_percent": 0.0})
+        winners.sudo().write({"split_percent": 100.0})
+        applied._check_variant_split()
+        drips = self.env["hr.recruitment.drip"].union(*notes)
+        # sudo: the chatter note of the drip is logged for the cron too
+        drips.sudo()._message_log_batch({drip.id: Markup().join(notes[drip]) for drip in drips})
         return applied
 
     def _get_previous_email_step(self):

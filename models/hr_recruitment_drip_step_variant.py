@@ -14,6 +14,7 @@ class HrRecruitmentDripStepVariant(models.Model):
         "hr.recruitment.drip.step", required=True, ondelete="cascade", index=True
     )
     drip_id = fields.Many2one(related="step_id.drip_id", store=True, index=True)
+    company_id = fields.Many2one(related="step_id.company_id", store=True, index=True)
     channel = fields.Selection(related="step_id.channel")
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, default="A")
@@ -103,7 +104,7 @@ class HrRecruitmentDripStepVariant(models.Model):
         for variant in self.filtered(lambda v: v.channel == "email" and v.mail_template_id):
             template = variant.mail_template_id
             if template not in by_template:
-                by_template[template] = template.sudo()._get_outreach_quality_issues(automated=True)
+                by_template[template] = template._get_outreach_quality_issues(automated=True)
             result[variant] = by_template[template]
         return result
 
@@ -141,6 +142,7 @@ class HrRecruitmentDripStepVariant(models.Model):
             return
         running = (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a count of running enrollments, whoever edits the template
             .sudo()
             ._read_group(
                 [("drip_id", "in", live.drip_id.ids), ("state", "in", ("running", "paused"))],
@@ -209,6 +211,7 @@ class HrRecruitmentDripStepVariant(models.Model):
                 )
         mailings = (
             self.env["mailing.mailing"]
+            # sudo: officers and administrators have no access to mailing.mailing
             .sudo()
             .create(
                 [

@@ -20,6 +20,11 @@ class HrRecruitmentOccasion(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Congratulate only the candidates of this company; empty: every company.",
+    )
     date_field_id = fields.Many2one(
         "ir.model.fields",
         required=True,
@@ -99,8 +104,10 @@ class HrRecruitmentOccasion(models.Model):
             for month, day in days
         )
         latest = today - relativedelta(years=self.min_years)
+        company = Domain("company_id", "=", self.company_id.id) if self.company_id else Domain.TRUE
         return (
-            Domain("is_passive_candidate", "=", True)
+            company
+            & Domain("is_passive_candidate", "=", True)
             & Domain("talent_pool_ids", "!=", False)
             & Domain(fname, "!=", False)
             & Domain(fname, "<", fields.Date.to_string(latest + relativedelta(days=1)))
@@ -119,6 +126,7 @@ class HrRecruitmentOccasion(models.Model):
         :return: the touchpoints created"""
         self.ensure_one()
         Policy = self.env["hr.recruitment.contact.policy"]
+        # sudo: cron: officer-only profile fields of every company's talents
         talents = talents.sudo()
         by_email = talents.filtered(
             lambda t: (
@@ -168,6 +176,7 @@ class HrRecruitmentOccasion(models.Model):
         if not talents:
             return self.env["hr.recruitment.touchpoint"]
         email_values = {"scheduled_date": scheduled_at} if scheduled_at else None
+        # sudo: cron: send the occasion template, which officers cannot edit
         mails = self.template_id.sudo().send_mail_batch(talents.ids, email_values=email_values)
         mail_by_talent = {mail.res_id: mail for mail in mails}
         # the chatter copy of each email shows no token (the email sent has its own body)
@@ -193,14 +202,21 @@ class HrRecruitmentOccasion(models.Model):
     def _schedule_activities(self, talents, today):
         if not talents:
             return self.env["hr.recruitment.touchpoint"]
+        # sudo: cron: render the template for the recruiter's activity
         template = self.template_id.sudo()
         subjects = template._render_field("subject", talents.ids, compute_lang=True)
         bodies = template._render_field("body_html", talents.ids, compute_lang=True)
+        channel_labels = dict(talents._fields["preferred_channel"]._description_selection(self.env))
+        activity_types = {
+            "email": self.env.ref("mail.mail_activity_data_email"),
+            "other": self.env.ref("mail.mail_activity_data_todo"),
+        }
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        activity_vals = []
         redact = self.env["hr.applicant"]._outreach_redact_links
         values = {}
         for talent in talents:
             channel = talent.preferred_channel or "email"
-            channel_label = dict(talent._fields["preferred_channel"].selection).get(channel)
             subject = redact(subjects[talent.id] or "")
             text = redact(html2plaintext(bodies[talent.id] or ""))
             note = Markup(
@@ -211,34 +227,77 @@ class HrRecruitmentOccasion(models.Model):
             ) % {
                 "occasion": self.name,
                 "name": talent.partner_name or "",
-                "channel": channel_label,
+                "channel": channel_labels.get(channel),
                 "subject": subject,
                 "text": text,
             }
-            activity = talent.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_email"
-                if channel == "email"
-                else "mail.mail_activity_data_todo",
-                date_deadline=today,
-                summary=self.env._(
-                    "Congratulate %(name)s: %(occasion)s",
-                    name=talent.partner_name,
-                    occasion=self.name,
-                ),
-                note=note,
-                user_id=(talent.user_id or talent.create_uid).id,
+            activity_type = activity_types["email" if channel == "email" else "other"]
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": talent.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": today,
+                    "summary": self.env._(
+                        "Congratulate %(name)s: %(occasion)s",
+                        name=talent.partner_name,
+                        occasion=self.name,
+                    ),
+                    "note": note,
+                    "user_id": (talent.user_id or talent.create_uid).id,
+                    "automated": True,
+                }
             )
             values[talent.id] = {
                 "channel": channel,
                 "outcome": "planned",
-                "activity_id": activity.id,
                 "summary": f"{subject}\n{text}".strip(),
             }
+        # one creation for the batch, and one notification per recruiter below instead of
+        # Odoo's email per assigned activity
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(activity_vals)
+        )
+        for talent, activity in zip(talents, activities, strict=True):
+            values[talent.id]["activity_id"] = activity.id
+        self._notify_recruiters(talents, activities)
         return self._create_touchpoints(talents, today, values)
+
+    def _notify_recruiters(self, talents, activities):
+        """Tell each recruiter once which congratulations of this occasion they have to
+        prepare today (their activities list them one by one)."""
+        for user, user_activities in activities.grouped("user_id").items():
+            if not user.partner_id or user == self.env.user:
+                continue
+            occasion = self.with_context(lang=user.lang)
+            names = talents.browse(user_activities.mapped("res_id")).mapped("partner_name")
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                occasion.env._(
+                    "%(occasion)s today: %(count)s congratulations to prepare, each in an "
+                    "activity with the message ready to send.",
+                    occasion=occasion.name,
+                    count=len(names),
+                ),
+                Markup().join(Markup("<li>%s</li>") % (name or "") for name in names),
+            )
+            self.env["mail.thread"].message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=occasion.env._(
+                    "%(occasion)s: %(count)s congratulations to prepare",
+                    occasion=occasion.name,
+                    count=len(names),
+                ),
+                body=body,
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
 
     def _create_touchpoints(self, talents, today, values_by_talent):
         return (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: cron: touchpoints are logged for every company
             .sudo()
             .create(
                 [
@@ -262,6 +321,7 @@ class HrRecruitmentOccasion(models.Model):
     def _cron_send_occasion_messages(self, batch_size=200):
         """Daily: prepare today's congratulations, occasion by occasion, in batches."""
         today = fields.Date.context_today(self)
+        # sudo: cron: every company's passive talents, whatever the cron's user
         Applicant = self.env["hr.applicant"].sudo()
         cron = self.env["ir.cron"]
         due = [

@@ -1,11 +1,11 @@
 import re
-import unicodedata
 
-from dateutil.relativedelta import relativedelta
 from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
+
+from ..misc.mail_parsing import find_reply_date, normalize_text
 
 # Keyword rules per language, checked in this order of classes: the first class with a match
 # wins ("not interested right now" is a 'not now', "not interested" beats "interested").
@@ -156,90 +156,12 @@ REPLY_KEYWORDS = {
         "interested": ["me interesa", "interesad", "hablemos", "con gusto"],
     },
 }
-MONTHS = {
-    "en": [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ],
-    "fr": [
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ],
-    "de": [
-        "januar",
-        "februar",
-        "marz",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "dezember",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
-# words that are also month names elsewhere ("I may ...") count only after a preposition
-AMBIGUOUS_MONTHS = {"may", "mai", "mars"}
-MONTH_PREPOSITIONS = (
-    r"(?:until|till|in|after|from|around|by|before|jusqu'en|jusqu'a|en|"
-    r"d'ici|apres|avant|des|bis|ab|im|nach|vor|hasta|desde|despues de|antes de)"
-)
-NEXT_YEAR = [
-    "next year",
-    "l'annee prochaine",
-    "nachstes jahr",
-    "el proximo ano",
-    "el ano que viene",
-]
-IN_MONTHS = r"(?:in|dans|en|within)\s+(\d{1,2})\s+(?:months?|mois|monaten|meses)"
 # lines from which the rest of a reply is the quoted original message
 QUOTE_MARKERS = re.compile(
     r"^\s*(>|-----\s*original message|on .{0,80} wrote:|le .{0,80} a ecrit|am .{0,80} schrieb"
     r"|el .{0,80} escribio|from:|de :|von:|de:)",
     re.IGNORECASE,
 )
-
-
-def _normalize(text):
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.lower().replace("\u2019", "'")
 
 
 class HrRecruitmentReplyClassifier(models.AbstractModel):
@@ -263,7 +185,7 @@ class HrRecruitmentReplyClassifier(models.AbstractModel):
             text = html2plaintext(body_html)
         lines = []
         for line in (text or "").splitlines():
-            if QUOTE_MARKERS.match(_normalize(line)):
+            if QUOTE_MARKERS.match(normalize_text(line)):
                 break
             lines.append(line)
         return "\n".join(lines)
@@ -276,7 +198,7 @@ class HrRecruitmentReplyClassifier(models.AbstractModel):
         others. A date ("until June", "dans 3 mois", "next year") without any other keyword
         suggests 'not_now'."""
         today = today or fields.Date.context_today(self)
-        normalized = _normalize(text)
+        normalized = normalize_text(text)
         first = (lang or "")[:2]
         languages = sorted(REPLY_KEYWORDS, key=lambda code: code != first)
         reply_class = False
@@ -284,7 +206,7 @@ class HrRecruitmentReplyClassifier(models.AbstractModel):
             reply_class = self._match_class(normalized, REPLY_KEYWORDS[language])
             if reply_class:
                 break
-        until = self._find_date(normalized, today)
+        until = find_reply_date(normalized, today) or False
         if until and not reply_class:
             reply_class = "not_now"
         return reply_class, until
@@ -295,30 +217,4 @@ class HrRecruitmentReplyClassifier(models.AbstractModel):
             for keyword in keywords[reply_class]:
                 if re.search(r"(?<!\w)" + re.escape(keyword), normalized):
                     return reply_class
-        return False
-
-    @api.model
-    def _find_date(self, normalized, today):
-        """First date the text names: a month (next occurrence, or with its year), 'in N
-        months' or 'next year'."""
-        month_names = {
-            name: index + 1 for names in MONTHS.values() for index, name in enumerate(names)
-        }
-        pattern = r"(?:(%s)\s+(?:the\s+|le\s+|mois\s+de\s+)?)?\b(%s)\b(?:\s+(\d{4}))?" % (
-            MONTH_PREPOSITIONS,
-            "|".join(sorted(month_names, key=len, reverse=True)),
-        )
-        for match in re.finditer(pattern, normalized):
-            preposition, name, year = match.groups()
-            if name in AMBIGUOUS_MONTHS and not preposition:
-                continue
-            month = month_names[name]
-            if year:
-                return fields.Date.to_date(f"{year}-{month:02d}-01")
-            year = today.year if month > today.month else today.year + 1
-            return fields.Date.to_date(f"{year}-{month:02d}-01")
-        if match := re.search(IN_MONTHS, normalized):
-            return today + relativedelta(months=int(match.group(1)))
-        if any(phrase in normalized for phrase in NEXT_YEAR):
-            return fields.Date.to_date(f"{today.year + 1}-01-01")
         return False

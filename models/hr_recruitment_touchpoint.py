@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 TOUCHPOINT_CHANNELS = [
     ("email", "Email"),
@@ -49,6 +50,7 @@ class HrRecruitmentTouchpoint(models.Model):
     _description = "Candidate Touchpoint"
     _order = "date desc, id desc"
     _rec_names_search = ["applicant_id", "summary"]
+    _check_company_auto = True
 
     applicant_id = fields.Many2one(
         "hr.applicant",
@@ -77,7 +79,9 @@ class HrRecruitmentTouchpoint(models.Model):
     )
     kind = fields.Selection(TOUCHPOINT_KINDS, required=True, default="outreach")
     summary = fields.Text()
-    job_id = fields.Many2one("hr.job", string="Job Position", index="btree_not_null")
+    job_id = fields.Many2one(
+        "hr.job", string="Job Position", index="btree_not_null", check_company=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Recruiter", default=lambda self: self.env.user, index=True
     )
@@ -86,6 +90,12 @@ class HrRecruitmentTouchpoint(models.Model):
         string="Auto-reply",
         help="An automatic answer (out of office, vacation): logged, but neither a response "
         "from the candidate nor a reason to stop outreach.",
+    )
+    third_party = fields.Boolean(
+        string="From a Third Party",
+        help="An email on the candidate's thread written by someone else (a colleague in copy, "
+        "an assistant): logged as a note, but neither a response from the candidate nor a "
+        "reason to stop outreach.",
     )
     automated = fields.Boolean(
         help="Sent by the addon itself (drip, occasion message, bulk send) rather than by a "
@@ -121,13 +131,14 @@ class HrRecruitmentTouchpoint(models.Model):
         "utm.source", related="applicant_id.source_id", store=True, string="Source"
     )
     occasion_id = fields.Many2one(
-        "hr.recruitment.occasion", index="btree_not_null", ondelete="set null"
+        "hr.recruitment.occasion", index="btree_not_null", ondelete="set null", check_company=True
     )
     occasion_year = fields.Integer(help="Year of the occasion this congratulation was for.")
     resource_id = fields.Many2one(
         "hr.recruitment.resource",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     link_tracker_id = fields.Many2one(
         "link.tracker",
@@ -207,6 +218,7 @@ class HrRecruitmentTouchpoint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         applicant_ids = {vals["applicant_id"] for vals in vals_list if vals.get("applicant_id")}
+        # sudo: the poster may not read the talent behind an application (interviewer, gateway)
         applicants = self.env["hr.applicant"].browse(applicant_ids).sudo()
         talent_by_applicant = {a.id: (a.pool_applicant_id or a).id for a in applicants}
         for vals in vals_list:
@@ -216,12 +228,55 @@ class HrRecruitmentTouchpoint(models.Model):
                 vals["applicant_id"] = talent_by_applicant[origin_id]
         return super().create(vals_list)
 
+    @api.model
+    def _get_candidate_response_domain(self):
+        """Touchpoints that are a response of the candidate: inbound, happened, and neither an
+        automatic answer nor someone else's email (engagement, last response, cleanup)."""
+        return (
+            Domain("direction", "=", "inbound")
+            & Domain("outcome", "!=", "planned")
+            & Domain("auto_reply", "=", False)
+            & Domain("third_party", "=", False)
+        )
+
+    def write(self, vals):
+        if vals.get("applicant_id") and not self.env.su:
+            self._check_same_company_talent(vals["applicant_id"])
+        res = super().write(vals)
+        if "applicant_id" in vals:
+            self._check_company()  # the company came with the candidate: check every link
+        return res
+
+    def _check_same_company_talent(self, applicant_id):
+        """A touchpoint may move to another candidate the user can read, of its own company:
+        the history of one company never lands on another company's talent."""
+        applicant = self.env["hr.applicant"].browse(applicant_id)
+        applicant.check_access("read")
+        company = applicant._get_talent().company_id
+        for touchpoint in self:
+            if touchpoint.company_id != company:
+                raise UserError(
+                    self.env._(
+                        "The touchpoint '%(touchpoint)s' belongs to %(company)s and cannot move "
+                        "to a candidate of another company; log a new touchpoint there instead.",
+                        touchpoint=touchpoint.display_name,
+                        company=touchpoint.company_id.name or "-",
+                    )
+                )
+
     # --- reply classification (issue 5) ---
-    @api.depends("summary", "mail_message_id.body", "direction", "applicant_id.partner_id.lang")
+    @api.depends(
+        "summary",
+        "mail_message_id.body",
+        "direction",
+        "auto_reply",
+        "third_party",
+        "applicant_id.partner_id.lang",
+    )
     def _compute_reply_class_suggestion(self):
         Classifier = self.env["hr.recruitment.reply.classifier"]
         for touchpoint in self:
-            if touchpoint.direction != "inbound":
+            if touchpoint.direction != "inbound" or touchpoint.auto_reply or touchpoint.third_party:
                 touchpoint.reply_class_suggestion = False
                 continue
             text = Classifier._reply_text(
@@ -268,6 +323,16 @@ class HrRecruitmentTouchpoint(models.Model):
                         touchpoint=touchpoint.display_name,
                     )
                 )
+            if touchpoint.third_party:
+                raise UserError(
+                    self.env._(
+                        "'%(summary)s' was written by someone other than %(name)s and cannot "
+                        "speak for them: act on the candidate's record instead (e.g. mark "
+                        "them do-not-contact).",
+                        summary=touchpoint.summary or touchpoint.display_name,
+                        name=touchpoint.applicant_id.partner_name,
+                    )
+                )
 
     def _apply_reply_class(self, reply_class, until=None, reason=None):
         """Record what the reply means and act on it: snooze and plan re-engagement ('not
@@ -275,21 +340,15 @@ class HrRecruitmentTouchpoint(models.Model):
         offer an application to a job ('interested'). Returns an action or True."""
         self.ensure_one()
         self._check_classifiable()
+        # sudo: the classify dialog also writes boundaries (blacklist, pools) officers cannot
         talent = self.applicant_id.sudo()
         vals = {"reply_class": reply_class, "reply_reason": reason or False}
         action = True
         if reply_class == "not_now":
-            until = fields.Date.to_date(until)
-            if not until or until <= fields.Date.context_today(self):
-                raise UserError(
-                    self.env._(
-                        "Choose the date from which %(name)s may be contacted again; it must be "
-                        "in the future.",
-                        name=talent.partner_name,
-                    )
-                )
-            vals["snoozed_until"] = until
-            talent._passive_snooze(until, self)
+            talent._outreach_snooze(
+                until, source=self.env._("reply of %(date)s", date=self.date.date())
+            )
+            vals["snoozed_until"] = talent.outreach_snoozed_until
         elif reply_class == "not_interested":
             if not (reason or "").strip():
                 raise UserError(
@@ -310,7 +369,7 @@ class HrRecruitmentTouchpoint(models.Model):
             )
             talent._outreach_stop("manual")
         elif reply_class == "unsubscribe":
-            talent._passive_opt_out()
+            talent._outreach_opt_out(self.env._("reply of %(date)s", date=self.date.date()))
         elif reply_class == "interested":
             if talent.openness != "open_to_offers":
                 talent.openness = "open_to_talk"
@@ -357,18 +416,24 @@ class HrRecruitmentTouchpointDrip(models.Model):
         string="Drip Enrollment",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     drip_id = fields.Many2one(
         related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
     )
     step_id = fields.Many2one(
-        "hr.recruitment.drip.step", string="Drip Step", index="btree_not_null", ondelete="set null"
+        "hr.recruitment.drip.step",
+        string="Drip Step",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     variant_id = fields.Many2one(
         "hr.recruitment.drip.step.variant",
         string="Drip Variant",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     mailing_trace_id = fields.Many2one(
         "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
@@ -393,7 +458,8 @@ class HrRecruitmentTouchpointDrip(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         touchpoints = super().create(vals_list)
-        # a real reply stops the drips (an out-of-office answer is created with auto_reply)
+        # a real reply stops the drips (an out-of-office answer is created with auto_reply, a
+        # third party's email as a note)
         replies = touchpoints.filtered(
             lambda t: (
                 t.direction == "inbound"
@@ -410,6 +476,7 @@ class HrRecruitmentTouchpointDrip(models.Model):
     def _get_drip_statistics(self, domain, groupby):
         """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
         stats = {}
+        # sudo: figures only (counts per drip, step, variant), shown with the drip
         for group, outcome, count, clicked_count in self.sudo()._read_group(
             domain + [("direction", "=", "outbound"), ("enrollment_id", "!=", False)],
             [groupby, "outcome"],

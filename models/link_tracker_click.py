@@ -18,6 +18,7 @@ class LinkTrackerClick(models.Model):
             return
         touchpoints = (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: clicks come from the public /r/ route
             .sudo()
             .search([("link_tracker_id", "in", link_ids)])
         )

@@ -9,6 +9,7 @@ class MailActivity(models.Model):
             return self.env["hr.recruitment.drip.enrollment"]
         return (
             self.env["hr.recruitment.drip.enrollment"]
+            # sudo: the activity's assignee finishes a drip task: any user, any enrollment
             .sudo()
             .search([("activity_id", "in", self.ids), ("state", "in", ("running", "paused"))])
         )
@@ -19,6 +20,7 @@ class MailActivity(models.Model):
             return self.env["hr.recruitment.touchpoint"]
         return (
             self.env["hr.recruitment.touchpoint"]
+            # sudo: the assignee of an occasion activity may not be an officer
             .sudo()
             .search([("activity_id", "in", self.ids), ("outcome", "=", "planned")])
         )

@@ -5,7 +5,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from .hr_recruitment_reply_classifier import _normalize
+from ..misc.mail_parsing import normalize_text
+from .hr_applicant import OFFICER_GROUP
 
 DEFAULT_WORD_BUDGET = 150
 # a link to one of these lets the candidate manage or stop outreach
@@ -87,6 +88,7 @@ class MailTemplate(models.Model):
     )
 
     @api.depends("body_html", "subject", "model")
+    @api.depends_context("uid", "company")  # rendered as the reader, for their company
     def _compute_outreach_quality_warnings(self):
         for template in self:
             issues = (
@@ -155,7 +157,7 @@ class MailTemplate(models.Model):
                 )
             )
         first_sentence = re.split(r"(?<=[.!?])\s", GREETING.sub("", text, count=1), maxsplit=1)[0]
-        if text and not any(marker in _normalize(first_sentence) for marker in REASON_MARKERS):
+        if text and not any(marker in normalize_text(first_sentence) for marker in REASON_MARKERS):
             issues.append(
                 (
                     "warning",
@@ -211,20 +213,40 @@ class MailTemplate(models.Model):
         return issues
 
     def _render_outreach_sample(self, res_id=None):
-        """(rendered body or None when there is no candidate to render for, error or '')."""
-        Applicant = self.env["hr.applicant"].sudo()
-        if not res_id:
-            res_id = (
-                Applicant.search([("is_passive_candidate", "=", True)], limit=1, order="id")
-                or Applicant.search([], limit=1, order="id")
-            ).id
-        if not res_id:
-            return None, ""
+        """(rendered body or None when there is no candidate to render for, error or '').
+
+        Rendered as the current user, for `res_id` (a candidate they may read) or else for a
+        made-up candidate: the checks never show the data of a real candidate (any internal
+        user reads templates)."""
+        if not self.env.su and not self.env.user.has_group(OFFICER_GROUP):
+            return None, ""  # no candidate is theirs to see: the checks read the source
+        if res_id:
+            sample = self.env["hr.applicant"].browse(res_id)
+            sample.check_access("read")
+        else:
+            sample = self._get_outreach_sample_candidate()
         try:
-            rendered = self.sudo()._render_field("body_html", [res_id])[res_id]
+            rendered = self._render_field("body_html", sample._ids)[sample._ids[0]]
         except Exception as error:  # any rendering error is reported, not raised
             return None, str(escape(str(error).splitlines()[0] if str(error) else repr(error)))
         return str(rendered or ""), ""
+
+    @api.model
+    def _get_outreach_sample_candidate(self):
+        """A made-up passive candidate, in memory only, to render templates for."""
+        today = fields.Date.context_today(self)
+        return self.env["hr.applicant"].new(
+            {
+                "partner_name": self.env._("Alex Sample"),
+                "email_from": "alex.sample@example.com",
+                "is_passive_candidate": True,
+                "current_company": self.env._("Example Corp"),
+                "current_job_title": self.env._("Senior Engineer"),
+                "current_role_start_date": today.replace(year=today.year - 3, day=1),
+                "years_of_experience": 8,
+                "company_id": self.env.company.id,
+            }
+        )
 
     @api.model
     def _has_outreach_opt_out_link(self, source_tree, rendered_tree):

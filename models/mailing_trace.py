@@ -17,6 +17,7 @@ class MailingTrace(models.Model):
         """An Email Marketing mailing that reaches a passive candidate is an automated outbound
         touchpoint (it counts toward the contact caps and its opens and clicks feed the
         engagement score); drips log their own touchpoints."""
+        # sudo: tracking events come from public routes (pixel, click, reply) and the mail gateway
         traces = self.sudo().filtered(
             lambda t: (
                 t.model == "hr.applicant"
@@ -28,8 +29,10 @@ class MailingTrace(models.Model):
         )
         if not traces:
             return
+        # sudo: a mass mailing user may not read candidates
         applicants = self.env["hr.applicant"].sudo().browse(set(traces.mapped("res_id"))).exists()
         passive_ids = set(applicants.filtered(lambda a: a._get_talent().is_passive_candidate).ids)
+        # sudo: touchpoints are officer-only; the marketer logs them anyway
         self.env["hr.recruitment.touchpoint"].sudo().create(
             [
                 {
@@ -54,7 +57,7 @@ class MailingTrace(models.Model):
         return traces
 
     def set_opened(self, domain=None):
-        traces, domain = self._drip_skip_auto_reply(domain)
+        traces, domain = self._drip_skip_not_from_candidate(domain)
         traces = super(MailingTrace, traces).set_opened(domain=domain)
         traces._sync_touchpoints("opened")
         return traces
@@ -66,8 +69,9 @@ class MailingTrace(models.Model):
 
     def set_replied(self, domain=None):
         # no stop here: the drip stops on the inbound reply touchpoint (see
-        # hr.recruitment.touchpoint.create), which tells out-of-office answers apart
-        traces, domain = self._drip_skip_auto_reply(domain)
+        # hr.recruitment.touchpoint.create), which tells out-of-office answers and third
+        # parties apart
+        traces, domain = self._drip_skip_not_from_candidate(domain)
         traces = super(MailingTrace, traces).set_replied(domain=domain)
         traces._sync_touchpoints("replied")
         return traces
@@ -87,18 +91,37 @@ class MailingTrace(models.Model):
         traces._sync_touchpoints("failed")
         return traces
 
-    def _drip_skip_auto_reply(self, domain):
-        """(traces, domain) to mark opened/replied: while the mail gateway processes an
-        out-of-office answer (context `outreach_auto_reply`), drip traces are left out, since
-        it is neither an open nor a reply and must not steer the drip's conditions."""
-        if not self.env.context.get("outreach_auto_reply"):
+    def _drip_skip_not_from_candidate(self, domain):
+        """(traces, domain) to mark opened/replied: while the mail gateway processes an email
+        that is not the candidate's own answer - an out-of-office answer (context
+        `outreach_auto_reply`) or an email from someone else than the trace's candidate
+        (context `outreach_inbound_email_from`) - drip traces are left out, since it is
+        neither an open nor a reply of the candidate and must not steer the drip's conditions."""
+        context = self.env.context
+        if "outreach_inbound_email_from" not in context:  # not the mail gateway
             return self, domain
+        email_from = context["outreach_inbound_email_from"]
+        auto_reply = bool(context.get("outreach_auto_reply"))
+        Applicant = self.env["hr.applicant"].sudo()  # the trace's candidate, whoever fetches mail
+
+        def from_candidate(trace):
+            trace = trace.sudo()  # the gateway may run as a user without Email Marketing rights
+            if not trace.mass_mailing_id.is_drip_mailing:
+                return True
+            applicant = Applicant.browse(trace.res_id).exists()
+            return (
+                not auto_reply
+                and bool(applicant)
+                and applicant._outreach_is_candidate_sender(email_from)
+            )
+
         traces = self + (self.search(domain) if domain else self.browse())
-        return traces.filtered(lambda t: not t.sudo().mass_mailing_id.is_drip_mailing), None
+        return traces.filtered(from_candidate), None
 
     def _sync_touchpoints(self, outcome):
         """Keep the outcome of drip and Email Marketing touchpoints current; bounces stop
         outreach, opens wake drips."""
+        # sudo: tracking events come from public routes (pixel, click, reply) and the mail gateway
         traces = self.sudo().filtered(lambda t: t.model == "hr.applicant")
         if not traces:
             return
@@ -126,6 +149,7 @@ class MailingTrace(models.Model):
             )
         to_update.write({"outcome": outcome})
         if outcome in ("opened", "clicked"):
+            # sudo: drips wake on tracking events from public routes
             self.env["hr.recruitment.drip.enrollment"].sudo()._wake_for_tracking(traces)
         elif outcome == "bounced":
             to_update.applicant_id._outreach_stop("bounced")

@@ -60,7 +60,7 @@ class ResConfigSettings(models.TransientModel):
                 Applicant._outreach_cleanup_dry_run(settings.company_id)
             )
             settings.outreach_retention_dry_run_count = len(
-                Applicant._outreach_retention_dry_run(settings.company_id)
+                self.env["hr.recruitment.retention"]._expired_talents(settings.company_id)
             )
 
     def action_outreach_cleanup_preview(self):
@@ -69,9 +69,26 @@ class ResConfigSettings(models.TransientModel):
         return talents._outreach_list_action(self.env._("Next cleanup would remove"))
 
     def action_outreach_retention_preview(self):
+        """The dry run: a wizard listing every record the next run would change."""
         self.ensure_one()
-        talents = self.env["hr.applicant"]._outreach_retention_dry_run(self.company_id)
-        return talents._outreach_list_action(self.env._("Retention rule would anonymize"))
+        Retention = self.env["hr.recruitment.retention"]
+        preview = self.env["hr.recruitment.retention.preview"].create(
+            {
+                "company_id": self.company_id.id,
+                "talent_count": len(Retention._expired_talents(self.company_id)),
+                "line_ids": [
+                    fields.Command.create(line) for line in Retention._dry_run(self.company_id)
+                ],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Retention rule: dry run"),
+            "res_model": preview._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     # --- value in every message (issue 5) ---
     passive_occasion_auto_email = fields.Boolean(

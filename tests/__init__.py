@@ -38,3 +38,11 @@ from . import test_ui_tours_drip
 from . import test_translations_candidate
 from . import test_mailing_touchpoints
 from . import test_tokens
+from . import test_job_matches
+from . import test_availability_forecast
+from . import test_ui_tours_matches
+from . import test_unsubscribe_on_the_wire
+from . import test_inbound_corpus
+from . import test_reply_boundaries
+from . import test_mail_parsing
+from . import test_multi_company

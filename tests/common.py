@@ -127,6 +127,21 @@ class PassiveCommon(MailCommon):
             yield caught
         self.assertRegex(str(caught.exception), regex)
 
+    def _receive_email(self, in_reply_to, email_from, subject, body, headers=""):
+        """An email arriving through Odoo's mail gateway in answer to the message whose
+        Message-ID is `in_reply_to`; `headers`: extra raw header lines, each ending in \\n."""
+        with self.mock_mail_gateway():
+            self.format_and_process(
+                REPLY_TEMPLATE.replace("BODY", body),
+                email_from,
+                f"{self.alias_catchall}@{self.alias_domain}",
+                subject=subject,
+                extra=f"{headers}In-Reply-To: {in_reply_to}\n",
+                target_model="hr.applicant",
+                target_field="partner_name",
+            )
+        self.env.invalidate_all()
+
     def _touchpoint(self, talent, **values):
         return self.env["hr.recruitment.touchpoint"].create(
             {"applicant_id": talent.id, "channel": "linkedin", **values}

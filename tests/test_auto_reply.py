@@ -2,9 +2,9 @@ from datetime import date, datetime
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.models.mail_thread import is_auto_reply, parse_return_date
+from odoo.addons.hr_recruitment_passive.misc.mail_parsing import is_auto_reply, parse_return_date
 
-from .common import REPLY_TEMPLATE, PassiveCommon
+from .common import PassiveCommon
 
 NOW = datetime(2026, 12, 2, 10, 0)
 
@@ -26,17 +26,9 @@ class TestAutoReply(PassiveCommon):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
-        extra = f"{headers}In-Reply-To: {outreach.message_id}\n"
-        with self.mock_mail_gateway():
-            self.format_and_process(
-                REPLY_TEMPLATE.replace("BODY", body),
-                "Ada Lovelace <ada@example.com>",
-                f"catchall@{self.alias_domain}",
-                subject=subject,
-                extra=extra,
-                target_model="hr.applicant",
-                target_field="partner_name",
-            )
+        self._receive_email(
+            outreach.message_id, "Ada Lovelace <ada@example.com>", subject, body, headers
+        )
         return self.talent_ada.touchpoint_ids.filtered(lambda t: t.direction == "inbound")
 
     def _assert_auto_reply(self, touchpoint, until):
@@ -96,7 +88,7 @@ class TestAutoReply(PassiveCommon):
     def test_detection_rules(self):
         self.assertTrue(is_auto_reply({"Auto-Submitted": "auto-generated"}, "Hi"))
         self.assertFalse(is_auto_reply({"Auto-Submitted": "no"}, "Re: Hi"))
-        self.assertTrue(is_auto_reply({"Precedence": "bulk"}, "Hi"))
+        self.assertFalse(is_auto_reply({"Precedence": "bulk"}, "Hi"), "a list, not a responder")
         self.assertFalse(is_auto_reply({"Precedence": "list"}, "Re: Hi"))
         for subject in (
             "Out of Office: Hi",

@@ -79,7 +79,14 @@ class TestDataProtection(PassiveCommon):
             settings = self.env["res.config.settings"].create({})
             self.assertEqual(settings.outreach_retention_dry_run_count, 1)
             preview = settings.action_outreach_retention_preview()
-            self.assertEqual(preview["domain"], [("id", "in", self.talent_ada.ids)])
+            lines = self.env[preview["res_model"]].browse(preview["res_id"]).line_ids
+            self.assertIn(
+                ("hr.applicant", self.talent_ada.id, "anonymize"),
+                {(line.res_model, line.res_id, line.operation) for line in lines},
+            )
+            self.assertIn(
+                ("ir.attachment", attachment.id), {(x.res_model, x.res_id) for x in lines}
+            )
             with self.enter_registry_test_mode():
                 cron.method_direct_trigger()
             self.env.invalidate_all()
@@ -95,7 +102,7 @@ class TestDataProtection(PassiveCommon):
         self.assertFalse(ada.current_company or ada.current_job_title)
         self.assertFalse(attachment.exists())
         self.assertFalse(ada.message_ids.filtered(lambda m: "meetup" in (m.body or "")))
-        self.assertEqual(ada.touchpoint_ids.boundary_event, "anonymized")
+        self.assertFalse(ada.applicant_skill_ids, "profile skills go too")
         self.assertTrue(ada.exists() and ada.is_passive_candidate, "kept for statistics")
         self.assertFalse((self.talent_bob | self.talent_cy | working).filtered("anonymized_date"))
         self.assertEqual(self.talent_bob.partner_name, "Bob Builder")

@@ -6,6 +6,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, freeze_time, tagged
 
+from odoo.addons.hr_recruitment_passive.misc.mail_parsing import find_reply_date
+
 from .common import PassiveCommon
 
 NOW = datetime(2026, 3, 10, 9, 0, 0)
@@ -100,7 +102,7 @@ class TestReplyClassification(PassiveCommon):
 
     def test_not_now_needs_a_future_date(self):
         reply = self._reply(self.talent_ada, "Not now")
-        with self.assertRaisesText(UserError, "must be in the future"):
+        with self.assertRaisesText(UserError, "Choose a date after today"):
             reply._apply_reply_class("not_now", until=date(2026, 3, 1))
         self.assertFalse(reply.reply_class)
 
@@ -187,7 +189,5 @@ class TestReplyClassificationChatter(HttpCase):
             login="admin",
         )
         self.assertEqual(reply.reply_class, "not_now")
-        june = self.env["hr.recruitment.reply.classifier"]._find_date(
-            "in june", fields.Date.context_today(talent)
-        )
+        june = find_reply_date("in june", fields.Date.context_today(talent))
         self.assertEqual(talent.outreach_snoozed_until, june)

@@ -304,7 +304,7 @@ class TestTokens(BoundariesDripCommon):
         )
         linkedin.enroll(self.talent_ada)
         self._run_drip_cron()
-        self.talent_ada._passive_snooze(date(2026, 6, 1))
+        self.talent_ada._outreach_snooze(date(2026, 6, 1))
         notes = [str(note) for note in self.talent_ada.activity_ids.mapped("note")]
         self.assertEqual(len(notes), 3)
         for note in notes:

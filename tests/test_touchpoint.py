@@ -79,7 +79,16 @@ class TestTouchpoint(PassiveCommon):
             )
             self.assertTrue(outbound.mail_message_id)
             self.assertEqual(self.talent_ada.outreach_status, "contacted")
-            self.gateway_mail_reply_wrecord(MAIL_TEMPLATE, self.talent_ada)
+            # the candidate answers from her own address (a reply from anyone else is a
+            # third party's note, see test_inbound_corpus)
+            self._gateway_mail_reply(
+                MAIL_TEMPLATE,
+                mail=self._find_mail_mail_wrecord(self.talent_ada),
+                force_email_from=self.talent_ada.partner_id.email_formatted,
+                use_in_reply_to=True,
+                target_model="hr.applicant",
+                target_field="partner_name",
+            )
         inbound = self.talent_ada.touchpoint_ids.filtered(lambda t: t.direction == "inbound")
         self.assertEqual(len(inbound), 1)
         self.assertRecordValues(

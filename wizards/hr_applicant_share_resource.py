@@ -37,6 +37,7 @@ class HrApplicantShareResource(models.TransientModel):
         """Email the resource with a tracked link to each candidate the contact policy allows,
         and log a 'resource' touchpoint per candidate."""
         self.ensure_one()
+        self._check_resource_company()
         decisions = self.env["hr.recruitment.contact.policy"]._check(
             self.applicant_ids, "email", automated=self._is_bulk()
         )
@@ -72,6 +73,22 @@ class HrApplicantShareResource(models.TransientModel):
             },
         }
 
+    def _check_resource_company(self):
+        """A company's resource goes to that company's candidates only (shared ones to all)."""
+        company = self.resource_id.company_id
+        others = self.applicant_ids.filtered(lambda a: company and a.company_id not in company)
+        if others:
+            raise UserError(
+                self.env._(
+                    "'%(resource)s' belongs to %(company)s: it cannot be sent to %(names)s, "
+                    "candidates of another company. Choose a resource of their company or a "
+                    "shared one.",
+                    resource=self.resource_id.name,
+                    company=company.name,
+                    names=", ".join(others.mapped("partner_name")),
+                )
+            )
+
     def _is_bulk(self):
         """A share to several candidates at once is a bulk send: automated, so it asks every
         rule of the contact policy and counts toward the contact caps."""
@@ -80,31 +97,29 @@ class HrApplicantShareResource(models.TransientModel):
     def _share(self, applicants):
         resource = self.resource_id
         automated = self._is_bulk()
-        touchpoints = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "applicant_id": applicant.id,
-                        "channel": "email",
-                        "direction": "outbound",
-                        "kind": "resource",
-                        "outcome": "sent",
-                        "summary": resource.name,
-                        "resource_id": resource.id,
-                        "job_id": applicant.job_id.id,
-                        "user_id": self.env.user.id,
-                        "automated": automated,
-                    }
-                    for applicant in applicants
-                ]
-            )
+        touchpoints = self.env["hr.recruitment.touchpoint"].create(
+            [
+                {
+                    "applicant_id": applicant.id,
+                    "channel": "email",
+                    "direction": "outbound",
+                    "kind": "resource",
+                    "outcome": "sent",
+                    "summary": resource.name,
+                    "resource_id": resource.id,
+                    "job_id": applicant.job_id.id,
+                    "user_id": self.env.user.id,
+                    "automated": automated,
+                }
+                for applicant in applicants
+            ]
         )
-        resource.sudo()._create_tracked_links(touchpoints)
+        resource._create_tracked_links(touchpoints)
+        # sudo: officers send the share template as is (they may not read every template)
         template = self.template_id.sudo().with_context(
             **resource._get_share_context(self.env.user), passive_note=self.note or ""
         )
+        # sudo: mail.mail is readable by admins only; the mails are queued just below
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
