@@ -17,6 +17,7 @@
     "data": [
         "security/hr_recruitment_passive_security.xml",
         "security/ir.model.access.csv",
+        "security/link_tracker_security.xml",
         "data/hr_talent_pool_data.xml",
         "data/ir_cron_data.xml",
         "views/hr_recruitment_touchpoint_views.xml",

@@ -1,1 +1,1 @@
-from . import mass_mailing, outreach_preferences
+from . import link_tracker, mass_mailing, outreach_preferences

@@ -7,13 +7,27 @@ from odoo.http import Response, request
 SNOOZE_MONTHS = (1, 3, 6, 12)
 
 
+def render_invalid_link():
+    """The "this link is not valid any more" page (404). Same answer for an unknown id, a
+    forged, expired, stale or garbled token, or one made for another purpose: nothing to
+    enumerate."""
+    return request.render(
+        "hr_recruitment_passive.outreach_link_invalid",
+        {"company": request.env.company.sudo(), "candidate": request.env["hr.applicant"]},
+        status=404,
+    )
+
+
 class OutreachPreferenceController(http.Controller):
     """Public pages a candidate reaches from a signed link in our messages."""
 
-    def _get_candidate(self, token):
-        # sudo: public route: the signed token is the candidate's only credential (checked inside)
-        applicant = request.env["hr.applicant"].sudo()._get_applicant_from_outreach_token(token)
+    def _get_candidate(self, token, purpose):
+        applicant, _extra_ids = self._get_applicant(token, purpose)
         return applicant._get_talent() if applicant else applicant
+
+    def _get_applicant(self, token, purpose):
+        # sudo: a public visitor; the signed token is the access right to this one candidate
+        return request.env["hr.applicant"].sudo()._get_applicant_from_outreach_token(token, purpose)
 
     def _render(self, template, candidate, status=200, **values):
         company = candidate.company_id if candidate else request.env.company
@@ -27,16 +41,13 @@ class OutreachPreferenceController(http.Controller):
         )
 
     def _render_invalid(self):
-        # same answer for an unknown id, a forged or a stale token: nothing to enumerate
-        return self._render(
-            "hr_recruitment_passive.outreach_link_invalid", request.env["hr.applicant"], status=404
-        )
+        return render_invalid_link()
 
-    def _preference_values(self, candidate):
+    def _preference_values(self, candidate, token):
         Applicant = request.env["hr.applicant"]
         today = fields.Date.context_today(candidate)
         return {
-            "token": candidate._get_outreach_token(),
+            "token": token,
             "channels": Applicant._fields["preferred_channel"]._description_selection(request.env),
             "openness_options": Applicant._fields["openness"]._description_selection(request.env),
             "timing_options": Applicant._fields["desired_timing"]._description_selection(
@@ -56,13 +67,13 @@ class OutreachPreferenceController(http.Controller):
         sitemap=False,
     )
     def outreach_preferences(self, token, **kwargs):
-        candidate = self._get_candidate(token)
+        candidate = self._get_candidate(token, "preference")
         if not candidate:
             return self._render_invalid()
         return self._render(
             "hr_recruitment_passive.outreach_preferences_page",
             candidate,
-            **self._preference_values(candidate),
+            **self._preference_values(candidate, token),
         )
 
     @http.route(
@@ -73,7 +84,7 @@ class OutreachPreferenceController(http.Controller):
         sitemap=False,
     )
     def outreach_preferences_submit(self, token, action=None, **post):
-        candidate = self._get_candidate(token)
+        candidate = self._get_candidate(token, "preference")
         if not candidate:
             return self._render_invalid()
         request.update_context(lang=candidate._get_outreach_lang())
@@ -93,7 +104,7 @@ class OutreachPreferenceController(http.Controller):
             status=400 if error else 200,
             done=done,
             error=error,
-            **self._preference_values(candidate),
+            **self._preference_values(candidate, token),
         )
 
     def _apply_preference(self, candidate, action, post):
@@ -129,7 +140,7 @@ class OutreachPreferenceController(http.Controller):
         sitemap=False,
     )
     def outreach_unsubscribe(self, token, **post):
-        candidate = self._get_candidate(token)
+        candidate = self._get_candidate(token, "unsubscribe")
         if request.httprequest.method == "POST":
             if not candidate:
                 return self._render_invalid()
@@ -143,5 +154,52 @@ class OutreachPreferenceController(http.Controller):
         return self._render(
             "hr_recruitment_passive.outreach_unsubscribe_page",
             candidate,
-            token=candidate._get_outreach_token(),
+            token=token,
+            preference_token=candidate._get_outreach_token("preference"),
         )
+
+    @http.route(
+        "/recruitment/s/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def outreach_sms_link(self, token, **kwargs):
+        """The short preference link of an SMS: on to the preference page."""
+        applicant, _extra_ids = self._get_applicant(token, "sms")
+        url = applicant._get_outreach_preference_url() if applicant else ""
+        if not url:
+            return self._render_invalid()
+        return request.redirect(url, code=303, local=False)
+
+    @http.route(
+        "/recruitment/resource/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def outreach_resource_link(self, token, **kwargs):
+        """A candidate's link to a shared resource: count the click of that share, then go to
+        the resource."""
+        applicant, extra_ids = self._get_applicant(token, "resource")
+        # sudo: a link.tracker is read by employees only; the signed token names this one
+        tracker = request.env["link.tracker"].sudo().browse(extra_ids).exists()
+        if not applicant or not tracker:
+            return self._render_invalid()
+        if not request.env["ir.http"].is_a_bot():
+            touchpoint = (
+                # sudo: the public visitor reads the one share its signed link names
+                request.env["hr.recruitment.touchpoint"]
+                .sudo()
+                .search([("link_tracker_id", "=", tracker.id)], limit=1)
+            )
+            # sudo: clicks are recorded for anonymous visitors, as Odoo's /r/<code> route does
+            request.env["link.tracker.click"].sudo().add_click(
+                tracker.code,
+                ip=request.httprequest.remote_addr,
+                country_code=request.geoip.country_code,
+                mailing_trace_id=touchpoint.mailing_trace_id.id,
+            )
+        return request.redirect(tracker.redirected_url, code=302, local=False)

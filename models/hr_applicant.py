@@ -1,18 +1,20 @@
 import ast
 import logging
 import math
+import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import consteq, email_normalize, hmac, is_html_empty
+from odoo.tools import email_normalize, is_html_empty
 
 from ..misc.mail_parsing import is_known_sender, sender_address
+from . import outreach_token
 from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -55,6 +57,8 @@ ENGAGED_DAYS = 30
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
 SNOOZE_MAX_DAYS = 730
+# a candidate link in a text: the token (last path segment) is what _outreach_redact_links hides
+OUTREACH_LINK_RE = re.compile(r"(/recruitment/(?:preferences|unsubscribe|resource|s)/)[^\s\"'<>&]+")
 
 _logger = logging.getLogger(__name__)
 PRIVACY_NOTICE_BLOCK = Markup(
@@ -568,29 +572,73 @@ class HrApplicant(models.Model):
             },
         }
 
-    def _get_outreach_token(self):
-        """Signed token binding this candidate and its current email (preference links)."""
+    def _get_outreach_token_binding(self):
+        """The address a candidate's links are bound to: the email, else (a candidate reached by
+        SMS only) the phone. Changing it voids the links; without any, no link is valid."""
         self.ensure_one()
-        payload = f"{self.id}:{self.email_normalized or ''}"
-        return f"{self.id}-{hmac(self.env(su=True), 'hr_recruitment_passive-outreach', payload)}"
+        return self.email_normalized or self.phone_sanitized or ""
+
+    def _get_outreach_token(self, purpose, *extra_ids):
+        """Signed token of one purpose of models/outreach_token.py (preference, unsubscribe,
+        resource, sms) for this candidate, or "" when it has no email nor phone."""
+        self.ensure_one()
+        binding = self._get_outreach_token_binding()
+        if not binding:
+            return ""
+        ids = (self.id, *extra_ids)
+        return outreach_token.make_token(self.env, purpose, ids, binding, fields.Date.today())
 
     @api.model
-    def _get_applicant_from_outreach_token(self, token):
-        """Return the candidate a token was made for, or an empty recordset: forged, garbled
-        or stale (the email changed since) tokens match nothing."""
-        applicant_id, _sep, _digest = (token or "").partition("-")
-        if not applicant_id.isdigit():
-            return self.browse()
-        # sudo: public token check: the digest below is the proof, not the caller's rights
-        applicant = self.sudo().browse(int(applicant_id)).exists()
-        if not applicant or not consteq(applicant._get_outreach_token(), token):
-            return self.browse()
-        return applicant
+    def _get_applicant_from_outreach_token(self, token, purpose):
+        """Return (candidate, extra ids) of a valid token of `purpose`, or (empty, ()): forged,
+        garbled, expired, another purpose's, or stale (the address changed since) tokens match
+        nothing. Old-format links are accepted until the end of their transition period."""
+        today = fields.Date.today()
+        legacy_id = outreach_token.legacy_token_id(
+            token, purpose, self._get_outreach_legacy_links_end(), today
+        )
+        if legacy_id:
+            applicant = self.sudo().browse(legacy_id).exists()
+            if applicant and outreach_token.check_legacy_token(
+                self.env, token, legacy_id, applicant.email_normalized
+            ):
+                return applicant, ()
+            return self.browse(), ()
+        parsed = outreach_token.parse_token(token, purpose, today)
+        if not parsed:
+            return self.browse(), ()
+        (applicant_id, *extra_ids), expires = parsed
+        applicant = self.sudo().browse(applicant_id).exists()
+        if not applicant or not outreach_token.check_token(
+            self.env,
+            token,
+            purpose,
+            (applicant_id, *extra_ids),
+            expires,
+            applicant._get_outreach_token_binding(),
+        ):
+            return self.browse(), ()
+        return applicant, tuple(extra_ids)
+
+    @api.model
+    def _get_outreach_legacy_links_end(self):
+        """Last day old-format links work (set by the upgrade that introduced signed tokens)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(outreach_token.LEGACY_LINKS_PARAM)
+        try:
+            return fields.Date.to_date(value) if value else None
+        except ValueError:
+            return None
+
+    def _get_outreach_link(self, route, purpose, *extra_ids):
+        self.ensure_one()
+        # a candidate in memory (template checks and previews) gets a link that opens nothing
+        origin = self._origin
+        token = origin._get_outreach_token(purpose, *extra_ids) if origin.id else "preview"
+        return f"{self.get_base_url()}/recruitment/{route}/{token}" if token else ""
 
     def _get_outreach_preference_url(self):
         """Public URL of the candidate's preference page (controllers/ serves it)."""
-        self.ensure_one()
-        return f"{self.get_base_url()}/recruitment/preferences/{self._get_outreach_token()}"
+        return self._get_outreach_link("preferences", "preference")
 
     def _get_outreach_resource_url(self):
         """The candidate's own tracked link to the resource being shared (share wizard: one
@@ -601,10 +649,29 @@ class HrApplicant(models.Model):
             "passive_resource_url", ""
         )
 
+    def _get_outreach_resource_link(self, tracker):
+        """Signed link to a shared resource: counts the click of this share (`tracker`, the
+        share's link.tracker) and redirects to the resource."""
+        return self._get_outreach_link("resource", "resource", tracker.id)
+
     def _get_outreach_unsubscribe_url(self):
         """Public one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
-        self.ensure_one()
-        return f"{self.get_base_url()}/recruitment/unsubscribe/{self._get_outreach_token()}"
+        return self._get_outreach_link("unsubscribe", "unsubscribe")
+
+    @api.model
+    def _outreach_redact_links(self, text):
+        """`text` without the tokens of the candidate links it contains: for what recruiters
+        read (touchpoint summaries, activity notes), the links stay in the candidate's hands."""
+        return OUTREACH_LINK_RE.sub(r"\1…", text) if text else text
+
+    @api.model
+    def _outreach_redact_message_links(self, messages):
+        """Hide the candidate link tokens in the chatter copy of messages sent (drip emails and
+        SMS, occasion emails, resource shares): the email or SMS sent has its own body."""
+        for message in messages.sudo():  # sudo: a log written by the sender, edited by the system
+            redacted = self._outreach_redact_links(message.body or "")
+            if redacted != (message.body or ""):
+                message.body = Markup(redacted)
 
     def _outreach_stop(self, reason):
         """Stop all automated outreach to these candidates (reason: replied, applied, opted_out,
@@ -848,16 +915,9 @@ class HrApplicant(models.Model):
         }
 
     def _get_outreach_preference_short_url(self):
-        """Short link to the preference page, for SMS (a link.tracker redirect, /r/<code>)."""
-        self.ensure_one()
-        url = self._get_outreach_preference_url()
-        tracker = (
-            self.env["link.tracker"]
-            # sudo: officers have no access to link.tracker (mass_mailing users only)
-            .sudo()
-            .search_or_create([{"url": url, "title": self.env._("Contact preferences")}])
-        )
-        return tracker.short_url
+        """Short link to the preference page, for SMS (a short-lived signed token, nothing
+        stored: /recruitment/s/<token> redirects to the preference page)."""
+        return self._get_outreach_link("s", "sms")
 
     def _get_outreach_lang(self):
         self.ensure_one()
@@ -953,9 +1013,11 @@ class HrApplicant(models.Model):
                     act_type_xmlid="mail.mail_activity_data_todo",
                     date_deadline=until,
                     summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
-                    note=self.env._(
-                        "%(name)s asked to be contacted again from this date.",
-                        name=talent.partner_name,
+                    note=escape(
+                        self.env._(
+                            "%(name)s asked to be contacted again from this date.",
+                            name=talent.partner_name,
+                        )
                     ),
                     user_id=recruiter.id,
                 )

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
+from .hr_recruitment_resource import RESOURCE_LINK_LABEL_PREFIX
 
 _logger = logging.getLogger(__name__)
 
@@ -660,6 +661,8 @@ class HrRecruitmentDripEnrollment(models.Model):
             email_from=drip._get_sender_email(),
             author_id=drip.user_id.partner_id.id,
         )
+        # the chatter copy of each email (mass mode: not what is sent) shows no token
+        applicants._outreach_redact_message_links(mails.mail_message_id)
         mail_by_applicant = {mail.res_id: mail for mail in mails}
         touchpoint_values = []
         failed = self.browse()
@@ -704,12 +707,14 @@ class HrRecruitmentDripEnrollment(models.Model):
         if not resource:
             return {}, {}
         trackers = resource._get_tracked_links(
-            [f"hr_recruitment_passive-drip-{enrollment.id}-{step.id}" for enrollment in self]
+            [f"{RESOURCE_LINK_LABEL_PREFIX}drip-{enrollment.id}-{step.id}" for enrollment in self]
         )
         context = {
             **resource._get_share_context(step.drip_id.user_id),
             "passive_resource_urls": {
-                enrollment.applicant_id.id: tracker.short_url
+                enrollment.applicant_id.id: enrollment.applicant_id._get_outreach_resource_link(
+                    tracker
+                )
                 for enrollment, tracker in zip(self, trackers, strict=True)
             },
         }
@@ -732,6 +737,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         # sudo: the drip cron sends SMS (sms.sms is admin-only)
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=step.drip_id.id)
         sms_all = applicants._message_sms_schedule_mass(template=template, mass_keep_log=True)
+        applicants._outreach_redact_message_links(sms_all.mail_message_id)
         sms_by_applicant = {
             sms.mail_message_id.res_id: sms for sms in sms_all if sms.mail_message_id
         }
@@ -744,7 +750,10 @@ class HrRecruitmentDripEnrollment(models.Model):
                 continue
             touchpoint_values.append(
                 enrollment._touchpoint_values(
-                    step, variant, summary=sms.body, mail_message_id=sms.mail_message_id.id
+                    step,
+                    variant,
+                    summary=applicants._outreach_redact_links(sms.body),
+                    mail_message_id=sms.mail_message_id.id,
                 )
             )
         # sudo: touchpoints of the send are logged by the cron
@@ -774,6 +783,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             )
         )
         model_id = self.env["ir.model"]._get_id("hr.applicant")
+        redact = self.env["hr.applicant"]._outreach_redact_links
         deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)
         activities = (
             self.env["mail.activity"]
@@ -787,7 +797,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                         "activity_type_id": step.activity_type_id.id,
                         "summary": f"{drip.name}: {step.name}",
                         "note": Markup("<br/>").join(
-                            escape(bodies[enrollment.applicant_id.id] or "").split("\n")
+                            escape(redact(bodies[enrollment.applicant_id.id] or "")).split("\n")
                         ),
                         "user_id": drip.user_id.id,
                         "date_deadline": deadline,

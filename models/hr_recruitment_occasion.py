@@ -179,6 +179,8 @@ class HrRecruitmentOccasion(models.Model):
         # sudo: cron: send the occasion template, which officers cannot edit
         mails = self.template_id.sudo().send_mail_batch(talents.ids, email_values=email_values)
         mail_by_talent = {mail.res_id: mail for mail in mails}
+        # the chatter copy of each email shows no token (the email sent has its own body)
+        talents._outreach_redact_message_links(mails.mail_message_id)
         noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return self._create_touchpoints(
@@ -211,19 +213,24 @@ class HrRecruitmentOccasion(models.Model):
         }
         model_id = self.env["ir.model"]._get_id("hr.applicant")
         activity_vals = []
+        redact = self.env["hr.applicant"]._outreach_redact_links
         values = {}
         for talent in talents:
             channel = talent.preferred_channel or "email"
-            text = html2plaintext(bodies[talent.id] or "")
-            note = self.env._(
-                "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
-                "<p><b>%(subject)s</b></p><pre>%(text)s</pre>",
-                occasion=self.name,
-                name=talent.partner_name or "",
-                channel=channel_labels.get(channel),
-                subject=subjects[talent.id] or "",
-                text=text,
-            )
+            subject = redact(subjects[talent.id] or "")
+            text = redact(html2plaintext(bodies[talent.id] or ""))
+            note = Markup(
+                self.env._(
+                    "<p>%(occasion)s of %(name)s today. Message ready to send by %(channel)s:</p>"
+                    "<p><b>%(subject)s</b></p><pre>%(text)s</pre>"
+                )
+            ) % {
+                "occasion": self.name,
+                "name": talent.partner_name or "",
+                "channel": channel_labels.get(channel),
+                "subject": subject,
+                "text": text,
+            }
             activity_type = activity_types["email" if channel == "email" else "other"]
             activity_vals.append(
                 {
@@ -244,7 +251,7 @@ class HrRecruitmentOccasion(models.Model):
             values[talent.id] = {
                 "channel": channel,
                 "outcome": "planned",
-                "summary": f"{subjects[talent.id] or ''}\n{text}".strip(),
+                "summary": f"{subject}\n{text}".strip(),
             }
         # one creation for the batch, and one notification per recruiter below instead of
         # Odoo's email per assigned activity

@@ -10,6 +10,8 @@ RESOURCE_TYPES = [
     ("video", "Video"),
     ("article", "Article"),
 ]
+# label of the link.tracker of each share (a share's identity for click attribution)
+RESOURCE_LINK_LABEL_PREFIX = "hr_recruitment_passive-"
 
 
 class HrRecruitmentResource(models.Model):
@@ -90,7 +92,7 @@ class HrRecruitmentResource(models.Model):
         """One tracked link per share, so a click tells which candidate it was."""
         self.ensure_one()
         trackers = self._get_tracked_links(
-            [f"hr_recruitment_passive-{touchpoint.id}" for touchpoint in touchpoints]
+            [f"{RESOURCE_LINK_LABEL_PREFIX}{touchpoint.id}" for touchpoint in touchpoints]
         )
         for touchpoint, tracker in zip(touchpoints, trackers, strict=True):
             touchpoint.link_tracker_id = tracker

@@ -37,6 +37,7 @@ from . import test_translations
 from . import test_ui_tours_drip
 from . import test_translations_candidate
 from . import test_mailing_touchpoints
+from . import test_tokens
 from . import test_job_matches
 from . import test_availability_forecast
 from . import test_ui_tours_matches

@@ -1,5 +1,7 @@
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.hr_recruitment_passive.models.outreach_token import to_base36
+
 from .common import PassiveCommon
 
 
@@ -32,14 +34,18 @@ class TestContactPolicy(PassiveCommon):
 
     def test_outreach_token(self):
         Applicant = self.env["hr.applicant"]
-        token = self.talent_ada._get_outreach_token()
-        self.assertEqual(Applicant._get_applicant_from_outreach_token(token), self.talent_ada)
+        token = self.talent_ada._get_outreach_token("preference")
+        self.assertEqual(
+            Applicant._get_applicant_from_outreach_token(token, "preference"),
+            (self.talent_ada, ()),
+        )
         self.assertIn(token, self.talent_ada._get_outreach_preference_url())
-        forged = f"{self.talent_bob.id}-{token.partition('-')[2]}"
-        self.assertFalse(Applicant._get_applicant_from_outreach_token(forged))
-        self.assertFalse(Applicant._get_applicant_from_outreach_token("garbled"))
-        self.assertFalse(Applicant._get_applicant_from_outreach_token(""))
+        forged = f"{to_base36(self.talent_bob.id)}.{token.partition('.')[2]}"
+        self.assertFalse(Applicant._get_applicant_from_outreach_token(forged, "preference")[0])
+        self.assertFalse(Applicant._get_applicant_from_outreach_token("garbled", "preference")[0])
+        self.assertFalse(Applicant._get_applicant_from_outreach_token("", "preference")[0])
         self.talent_ada.email_from = "ada.new@example.com"
         self.assertFalse(
-            Applicant._get_applicant_from_outreach_token(token), "stale after an email change"
+            Applicant._get_applicant_from_outreach_token(token, "preference")[0],
+            "stale after an email change",
         )

@@ -69,7 +69,7 @@ class TestDripPerformance(DripCommon):
             self.assertIn(talent.partner_name, body)
             self.assertIn(talent.current_company, body)
             self.assertIn(talent.current_job_title, body)
-            self.assertIn(talent._get_outreach_token(), body)
+            self.assertIn(talent._get_outreach_token("preference"), body)
             for other in talents - talent:
                 self.assertNotIn(other.partner_name, body)
-                self.assertNotIn(other._get_outreach_token(), body)
+                self.assertNotIn(other._get_outreach_token("preference"), body)

@@ -35,8 +35,13 @@ class TestDripResourceStep(DripCommon):
         ada_tp = touchpoints.filtered(lambda t: t.applicant_id == self.talent_ada)
         bob_tp = touchpoints - ada_tp
         ada_mail = mails.filtered(lambda m: m.res_id == self.talent_ada.id)
-        self.assertIn(ada_tp.link_tracker_id.short_url, str(ada_mail.body_html))
-        self.assertNotIn(bob_tp.link_tracker_id.short_url, str(ada_mail.body_html))
+        ada_link = self.talent_ada._get_outreach_resource_link(ada_tp.link_tracker_id)
+        self.assertIn(ada_link, str(ada_mail.body_html))
+        self.assertNotIn(ada_tp.link_tracker_id.short_url, str(ada_mail.body_html))
+        self.assertNotIn(
+            self.talent_bob._get_outreach_resource_link(bob_tp.link_tracker_id),
+            str(ada_mail.body_html),
+        )
         self.assertIn("Olivia Officer", str(ada_mail.body_html), "signed by the drip owner")
         self.assertEqual(resource.share_count, 2)
         # Ada clicks her link: the /r/<code>/m/<trace> route of the sent email

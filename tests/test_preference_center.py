@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.hr_recruitment_passive.models.outreach_token import to_base36
+
 from .common import PassiveCommon
 
 
@@ -19,7 +21,8 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
         (cls.talent_ada | cls.talent_bob).partner_id.tz = False
 
     def _path(self, talent, kind="preferences", token=None):
-        return f"/recruitment/{kind}/{token or talent._get_outreach_token()}"
+        purpose = "preference" if kind == "preferences" else "unsubscribe"
+        return f"/recruitment/{kind}/{token or talent._get_outreach_token(purpose)}"
 
     def _csrf(self, response):
         match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
@@ -121,10 +124,10 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
         self.assertFalse(self.talent_ada.outreach_opted_out)
 
     def test_forged_stale_and_garbled_tokens(self):
-        token = self.talent_ada._get_outreach_token()
-        forged = f"{self.talent_bob.id}-{token.partition('-')[2]}"
-        unknown = f"999999999-{token.partition('-')[2]}"
-        stale_talent_token = self.talent_bob._get_outreach_token()
+        token = self.talent_ada._get_outreach_token("preference")
+        forged = f"{to_base36(self.talent_bob.id)}.{token.partition('.')[2]}"
+        unknown = f"zzzzz.{token.partition('.')[2]}"
+        stale_talent_token = self.talent_bob._get_outreach_token("preference")
         self.talent_bob.email_from = "bob.new@example.com"
         for bad in (forged, unknown, stale_talent_token, "garbled", token[:-3]):
             for kind in ("preferences", "unsubscribe"):
@@ -201,7 +204,7 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
 
     def test_short_link_for_sms(self):
         short_url = self.talent_ada._get_outreach_preference_short_url()
-        self.assertIn("/r/", short_url)
+        self.assertIn("/recruitment/s/", short_url)
         self.assertLess(len(short_url), len(self.talent_ada._get_outreach_preference_url()))
         response = self.url_open(short_url)
         self.assertEqual(response.status_code, 200)

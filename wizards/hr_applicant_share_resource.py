@@ -123,11 +123,15 @@ class HrApplicantShareResource(models.TransientModel):
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
-                passive_resource_url=touchpoint.link_tracker_id.short_url
+                passive_resource_url=applicant._get_outreach_resource_link(
+                    touchpoint.link_tracker_id
+                )
             ).send_mail(applicant.id)
             mail = mails.browse(mail_id)
             touchpoint.mail_message_id = mail.mail_message_id
             mails |= mail
+        # the chatter copy of each email shows no token (the email sent has its own body)
+        applicants._outreach_redact_message_links(mails.mail_message_id)
         if automated:
             noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
             touchpoints.filtered(
