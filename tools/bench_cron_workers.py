@@ -273,7 +273,8 @@ def run(args, label, workers, second_cron):
         last_notify = 0.0
         while True:
             if time.monotonic() - last_notify > 1:
-                one(connection, "SELECT pg_notify('cron_trigger', %s), 1", [db])
+                # the cron threads LISTEN on a connection to the "postgres" database
+                one(admin, "SELECT pg_notify('cron_trigger', %s), 1", [db])
                 last_notify = time.monotonic()
             if not one(connection, due_sql):
                 break
