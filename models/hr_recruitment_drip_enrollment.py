@@ -1,12 +1,15 @@
 import logging
+import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from time import sleep
 
 import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
 from .hr_recruitment_resource import RESOURCE_LINK_LABEL_PREFIX
@@ -33,6 +36,8 @@ POLICY_STOP_REASONS = {
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)
 POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
 DRIP_BATCH_SIZE = 200
+# a batch that loses a race with another cron worker is selected again up to this many times
+DRIP_CONCURRENCY_RETRIES = 5
 # what a user may give when creating an enrollment directly: the rest belongs to enroll()
 ENROLL_FIELDS = {"drip_id", "applicant_id"}
 
@@ -326,22 +331,44 @@ class HrRecruitmentDripEnrollment(models.Model):
     @api.model
     def _cron_process_due_steps(self, batch_size=DRIP_BATCH_SIZE):
         """Run the due steps in batches; rows locked by another worker are skipped (it runs
-        them), each batch commits with its sends, so a crash loses or repeats nothing."""
+        them), each batch commits with its sends, so a crash loses or repeats nothing.
+
+        A batch that hits a serialization failure or a deadlock (another worker committed
+        these rows after this transaction's snapshot) is rolled back and selected again, a
+        few times with a short back-off, so the run goes on instead of failing."""
         cron = self.env["ir.cron"]
         domain = self._get_due_domain()
         cron._commit_progress(remaining=self.search_count(domain))
         seen = []  # locked by another worker, or already handled in this run
+        retries = 0
         while True:
-            batch = self.search(
-                domain + [("id", "not in", seen)], limit=batch_size, order="next_run_at, id"
-            )
-            if not batch:
-                break
+            try:
+                batch = self.search(
+                    domain + [("id", "not in", seen)], limit=batch_size, order="next_run_at, id"
+                )
+                if not batch:
+                    break
+                locked = batch.try_lock_for_update()
+                # read again after locking: another worker may have moved them meanwhile
+                locked.invalidate_recordset()
+                locked.filtered_domain(domain)._process_due()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                if retries >= DRIP_CONCURRENCY_RETRIES:
+                    raise
+                retries += 1
+                # the batch's work is all in this transaction (the previous batch committed):
+                # roll it all back; a savepoint would keep the stale REPEATABLE READ snapshot
+                self.env.cr.rollback()
+                _logger.info(
+                    "Drip batch hit %s, retry %s of %s",
+                    type(error).__name__,
+                    retries,
+                    DRIP_CONCURRENCY_RETRIES,
+                )
+                sleep(random.uniform(0.1, 0.5) * retries)
+                continue
+            retries = 0
             seen += batch.ids
-            locked = batch.try_lock_for_update()
-            # read again after locking: another worker may have moved them meanwhile
-            locked.invalidate_recordset()
-            locked.filtered_domain(domain)._process_due()
             if not cron._commit_progress(len(locked)):
                 break
 
@@ -589,6 +616,8 @@ class HrRecruitmentDripEnrollment(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._execute_step(step, variant, now)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # a race with another worker, not a bad candidate: the cron retries the batch
         except Exception as error:
             if len(self) > 1:
                 for enrollment in self:

@@ -2,6 +2,8 @@ import uuid
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
@@ -157,5 +159,42 @@ class TestDripConcurrency(TransactionCase):
             env["hr.recruitment.drip.enrollment"]._cron_process_due_steps(batch_size=2)
         counts, touchpoints, steps = self._sent_per_applicant()
         self.assertEqual(set(counts.values()), {1}, "every candidate got step 1 exactly once")
+        self.assertEqual(touchpoints, 5)
+        self.assertEqual(steps, [2] * 5)
+
+    def test_serialization_failure_is_retried_in_the_same_run(self):
+        """Worker B selects the due rows (its REPEATABLE READ snapshot), then worker A processes
+        two of them and commits before B locks: B's lock raises a serialization failure. B
+        rolls the batch back, selects again and runs the three others; nobody gets two mails."""
+        Enrollment = type(self.env["hr.recruitment.drip.enrollment"])
+        original_lock = Enrollment.try_lock_for_update
+        failures = []
+        raced = []
+
+        def worker_a_commits_first(records, *args, **kwargs):
+            if records._name == Enrollment._name and not raced:
+                raced.append(records.ids)
+                with self._real_env() as env_a:
+                    mine = env_a[Enrollment._name].browse(self.enrollment_ids[:2])
+                    mine.try_lock_for_update()._process_due()
+                    env_a.cr.commit()
+                try:
+                    return original_lock(records, *args, **kwargs)
+                except SerializationFailure as error:
+                    failures.append(error)
+                    raise
+            return original_lock(records, *args, **kwargs)
+
+        module = "odoo.addons.hr_recruitment_passive.models.hr_recruitment_drip_enrollment"
+        with (
+            self._real_env() as env_b,
+            patch.object(Enrollment, "try_lock_for_update", worker_a_commits_first),
+            patch(f"{module}.sleep") as back_off,
+        ):
+            env_b["hr.recruitment.drip.enrollment"]._cron_process_due_steps()
+        self.assertEqual(len(failures), 1, "B's first lock must lose the race")
+        back_off.assert_called_once()
+        counts, touchpoints, steps = self._sent_per_applicant()
+        self.assertEqual(set(counts.values()), {1}, "each candidate got step 1 exactly once")
         self.assertEqual(touchpoints, 5)
         self.assertEqual(steps, [2] * 5)
