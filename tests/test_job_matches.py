@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.hr_recruitment_passive.tests.common import PassiveCommon
 
@@ -205,14 +205,13 @@ class TestJobMatches(PassiveCommon):
                 lambda line: line.applicant_id in (self.alice | self.eric | self.chloe | self.dora)
             )
             enroll_action = selected.action_enroll_in_drip()
-            wizard_form = Form(
+            wizard = (
                 self.env[enroll_action["res_model"]]
                 .with_user(self.user_officer)
-                .with_context(enroll_action["context"])
+                .browse(enroll_action["res_id"])
             )
-            self.assertEqual(wizard_form.drip_id, self.drip, "the drip of the job is proposed")
-            wizard = wizard_form.save()
-            wizard.action_enroll()
+            self.assertEqual(wizard.drip_id, self.drip, "the drip of the job is used")
+            self.assertEqual(wizard.state, "done", "one click: enrolled, results shown")
             results = {line.applicant_id: (line.result, line.reason) for line in wizard.line_ids}
             self.assertEqual(
                 results,

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class HrJobPassiveMatch(models.TransientModel):
@@ -66,9 +66,15 @@ class HrJobPassiveMatch(models.TransientModel):
         return action
 
     def action_enroll_in_drip(self):
-        """The selected talents in the 'Add to drip sequence' dialog, with the job's drip."""
+        """One click: enroll the selected talents in the job's drip through `drip.enroll()` and
+        show each one's result; without a drip for the job, the dialog opens to choose one."""
         job = self.job_id[:1]
         drip = job.passive_auto_enroll_drip_id or self.env["hr.recruitment.drip"].search(
             [("job_ids", "in", job.ids)], limit=1
         )
-        return self.env["hr.recruitment.drip.enroll"]._action_open(self.applicant_id, drip=drip)
+        if not drip:
+            return self.env["hr.recruitment.drip.enroll"]._action_open(self.applicant_id)
+        wizard = self.env["hr.recruitment.drip.enroll"].create(
+            {"drip_id": drip.id, "applicant_ids": [Command.set(self.applicant_id.ids)]}
+        )
+        return wizard.action_enroll()

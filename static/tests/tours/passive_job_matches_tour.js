@@ -39,15 +39,6 @@ registry.category("web_tour.tours").add("hr_recruitment_passive_job_matches_tour
             run: "click",
         },
         {
-            content: "The job's drip is proposed",
-            trigger: ".modal .o_field_widget[name='drip_id'] input:value(Tour matches drip)",
-        },
-        {
-            content: "Enroll",
-            trigger: ".modal button[name='action_enroll']",
-            run: "click",
-        },
-        {
             content: "The talent is enrolled",
             trigger: ".modal .o_field_widget[name='enrolled_count']:contains(1)",
         },
