@@ -26,7 +26,7 @@ DUE = min(1000, ENROLLED)
 ENROLL = min(10000, N)
 CHECKED = 200
 RECOMPUTE_BATCH = 2000
-LARGE_TABLE_ROWS = 10000  # a Seq Scan on a table with more rows is reported
+LARGE_TABLE_ROWS = 5000  # a Seq Scan on a table with more rows is reported
 MODULE = "hr_recruitment_passive"
 env = env  # noqa: F821 - provided by odoo-bin shell
 cr = env.cr
@@ -104,7 +104,8 @@ def build_fixture():
         INSERT INTO hr_applicant (partner_id, company_id, partner_name, email_from,
                email_normalized, sequence, priority, kanban_state, active, is_passive_candidate,
                current_company, current_job_title, current_role_start_date, preferred_channel,
-               outreach_status, outreach_frequency, do_not_contact, outreach_opted_out,
+               outreach_status, outreach_frequency, do_not_contact, do_not_contact_reason,
+               outreach_opted_out,
                create_uid, write_uid, create_date, write_date, date_last_stage_update)
         SELECT p.id, %(company)s, p.name, p.email, p.email_normalized, 10, '0', 'normal', TRUE,
                TRUE, 'Employer ' || (s.g %% 5000),
@@ -113,8 +114,9 @@ def build_fixture():
                CASE WHEN s.g %% 100 = 7 THEN current_date - make_interval(years => 1 + s.g %% 9)
                     ELSE current_date - (s.g %% 3000) END,
                (ARRAY['email', 'email', 'linkedin', 'phone'])[1 + s.g %% 4],
-               'new', 'normal', s.g %% 97 = 0, s.g %% 89 = 0, %(uid)s, %(uid)s, s.created,
-               s.created, s.created
+               'new', 'normal', s.g %% 97 = 0,
+               CASE WHEN s.g %% 97 = 0 THEN 'Asked not to be contacted' END, s.g %% 89 = 0,
+               %(uid)s, %(uid)s, s.created, s.created, s.created
           FROM res_partner p
           CROSS JOIN LATERAL (
                SELECT substr(p.ref, 7)::int AS g,
@@ -424,7 +426,7 @@ def explain(ops):
             handler.queries.clear()
             run(label, function)
             seen = set()
-            for _ms, query in list(handler.queries):
+            for ms, query in list(handler.queries):
                 if not query.lstrip().upper().startswith(("SELECT", "WITH")):
                     continue
                 shape = re.sub(r"\d+", "0", query)
@@ -445,7 +447,7 @@ def explain(ops):
                 ]
                 if scans:
                     found += 1
-                    print(f"  [{label}] {'; '.join(scans)}\n      {query[:300]}")
+                    print(f"  [{label}] {ms:.0f} ms: {'; '.join(scans)}\n      {query[:300]}")
     finally:
         logger.setLevel(level)
         logger.propagate = propagate
