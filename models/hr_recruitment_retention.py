@@ -26,7 +26,6 @@ ANONYMIZED_APPLICANT_FIELDS = (
     "current_job_title",
     "current_role_start_date",
     "years_of_experience",
-    "do_not_contact_reason",
 )
 # res.partner fields emptied on a contact used by nothing but the anonymized records
 ANONYMIZED_PARTNER_FIELDS = (
@@ -468,6 +467,11 @@ class HrRecruitmentRetention(models.AbstractModel):
             )
         )
         records.invalidate_recordset(["partner_name"])
+        # a do-not-contact candidate stays so, with a reason that says nothing about them
+        records.filtered("do_not_contact").write(
+            {"do_not_contact_reason": self.env._("Personal data anonymized")}
+        )
+        (records - records.filtered("do_not_contact")).write({"do_not_contact_reason": False})
         plan["anonymize"]["res.partner"].with_context(**quiet).write(
             {
                 **dict.fromkeys(ANONYMIZED_PARTNER_FIELDS, False),

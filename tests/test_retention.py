@@ -506,6 +506,19 @@ class TestRetention(PassiveCommon):
         many = self._count_run_queries(self._inactive_talents(9, "many"))
         self.assertLessEqual(many, few + 5, f"{few} queries for 3 talents, {many} for 9")
 
+    def test_do_not_contact_talent_is_anonymized_and_stays_do_not_contact(self):
+        w = self._build_world()
+        w["old"].write({"do_not_contact": True})
+        with freeze_time(self.later):
+            self._run_cron()
+        self.assertTrue(w["old"].anonymized_date)
+        self.assertTrue(w["old"].do_not_contact)
+        self.assertEqual(w["old"].do_not_contact_reason, "Personal data anonymized")
+        log = self.env["hr.recruitment.retention.log"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(log.failure_count, 0)
+
     def test_one_failing_talent_does_not_stop_the_others(self):
         w = self._build_world()
         # a real database refusal on Sam's record (no mock): the run must go on without him

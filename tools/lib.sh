@@ -271,3 +271,27 @@ CONF
     [ -n "${PGUSER:-}" ] && echo "db_user = $PGUSER" >> "$conf"
     return 0
 }
+
+# Benchmarks (tools/bench-drip, tools/bench-scale): a fresh database $1 with the addon installed and a
+# temporary folder (BENCH_WORK, holding odoo.conf), both removed when the script exits.
+# bench_shell SCRIPT [VAR=value...] then runs tools/SCRIPT inside `odoo-bin shell` on it.
+bench_database() {
+    BENCH_DB=$1
+    find_odoo
+    start_postgres
+    BENCH_WORK=$(mktemp -d /tmp/passive-bench.XXXXXX)
+    trap 'dropdb --if-exists "$BENCH_DB" >/dev/null 2>&1 || true; rm -rf "$BENCH_WORK"' EXIT
+    make_addons_path "$BENCH_WORK"
+    write_config "$BENCH_WORK/odoo.conf" "$BENCH_WORK/data"
+    echo "== installing $ADDON_NAME into fresh database $BENCH_DB"
+    "$ODOO_PYTHON" "$ODOO_BIN" -c "$BENCH_WORK/odoo.conf" -d "$BENCH_DB" -i "$ADDON_NAME" \
+        --stop-after-init --no-http >"$BENCH_WORK/install.log" 2>&1 \
+        || { tail -n 40 "$BENCH_WORK/install.log"; die "install failed"; }
+}
+
+bench_shell() {
+    local script=$1
+    shift
+    env "$@" BENCH_TOOLS="$ADDON_DIR/tools" "$ODOO_PYTHON" "$ODOO_BIN" shell -c "$BENCH_WORK/odoo.conf" \
+        -d "$BENCH_DB" --no-http --log-level=warn <"$ADDON_DIR/tools/$script"
+}
