@@ -219,19 +219,18 @@ class HrJob(models.Model):
     def _passive_match_reason_line(self, talent, skills, until, said_not_now):
         """The one-line explanation of a match, e.g.
         "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
-        _ = self.env._
         openness = {
-            "open_to_offers": _("open to offers"),
-            "open_to_talk": _("open to talk"),
-            "not_open": _("not open"),
+            "open_to_offers": self.env._("open to offers"),
+            "open_to_talk": self.env._("open to talk"),
+            "not_open": self.env._("not open"),
         }
         timing = {
-            "now": _("available now"),
-            "within_6_months": _("available within 6 months"),
-            "within_1_year": _("available within a year"),
-            "later": _("available later"),
+            "now": self.env._("available now"),
+            "within_6_months": self.env._("available within 6 months"),
+            "within_1_year": self.env._("available within a year"),
+            "later": self.env._("available later"),
         }
-        parts = [", ".join(skills.mapped("name")) or _("no matching skill")]
+        parts = [", ".join(skills.mapped("name")) or self.env._("no matching skill")]
         parts += [
             label
             for label in (openness.get(talent.openness), timing.get(talent.desired_timing))
@@ -240,18 +239,22 @@ class HrJob(models.Model):
         if until:
             month = format_date(self.env, until, date_format="MMMM yyyy")
             if until <= fields.Date.context_today(self):
-                text = _("said 'not now' until %(month)s, now past", month=month)
+                text = self.env._("said 'not now' until %(month)s, now past", month=month)
                 parts.append(
-                    text if said_not_now else _("snoozed until %(month)s, now past", month=month)
+                    text
+                    if said_not_now
+                    else self.env._("snoozed until %(month)s, now past", month=month)
                 )
             else:
-                text = _("said 'not now' until %(month)s", month=month)
-                parts.append(text if said_not_now else _("snoozed until %(month)s", month=month))
+                text = self.env._("said 'not now' until %(month)s", month=month)
+                parts.append(
+                    text if said_not_now else self.env._("snoozed until %(month)s", month=month)
+                )
         if talent.engagement_score >= MATCH_ENGAGED_MIN:
-            parts.append(_("engaged (%(score)s/100)", score=talent.engagement_score))
+            parts.append(self.env._("engaged (%(score)s/100)", score=talent.engagement_score))
         last = talent.last_touchpoint_date
         if last and fields.Datetime.now() - last < timedelta(days=MATCH_SILENCE_POINTS[2][0]):
-            parts.append(_("contacted in the last week"))
+            parts.append(self.env._("contacted in the last week"))
         return "; ".join(parts)
 
     # ------------------------------------------------------------------
