@@ -1499,6 +1499,11 @@ class HrApplicantDrip(models.Model):
             self._outreach_stop("opted_out")
         if vals.get("do_not_contact"):
             self._outreach_stop("do_not_contact")
+        filled = set(vals) & self.env["mail.template"]._outreach_required_field_names()
+        if filled:
+            self._get_drip_enrollments(
+                [("state", "=", "paused"), ("missing_field_ids.name", "in", list(filled))]
+            )._release_held()
         return res
 
     def _get_drip_enrollments(self, domain):
