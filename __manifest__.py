@@ -24,6 +24,8 @@
         "views/hr_recruitment_occasion_views.xml",
         "views/hr_recruitment_resource_views.xml",
         "views/hr_recruitment_touchpoint_analysis_views.xml",
+        "data/hr_recruitment_outreach_field_data.xml",
+        "views/hr_recruitment_outreach_field_views.xml",
         "views/mail_template_views.xml",
         "views/hr_recruitment_retention_log_views.xml",
         "wizards/hr_recruitment_retention_preview_views.xml",

@@ -91,7 +91,7 @@ class HrRecruitmentDripEnrollment(models.Model):
     )
     date_end = fields.Datetime(string="Ended On", readonly=True)
     missing_field_ids = fields.Many2many(
-        "ir.model.fields",
+        "hr.recruitment.outreach.field",
         "hr_recruitment_drip_enrollment_missing_field_rel",
         "enrollment_id",
         "field_id",
@@ -432,6 +432,8 @@ class HrRecruitmentDripEnrollment(models.Model):
         'needs current employer', a task for the drip owner): a message is never sent with a
         hole. Return the others."""
         template = step._get_content_template(variant)
+        if not template:
+            return self  # a manual step: the owner reads the message before sending it
         missing = template._outreach_missing_fields(self.applicant_id)
         held = self.filtered(lambda e: e.applicant_id.id in missing)
         if not held:
@@ -485,7 +487,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         held = self.filtered(lambda e: e.state == "paused" and e.missing_field_ids)
         released = self.browse()
         for enrollment in held:
-            names = enrollment.missing_field_ids.mapped("name")
+            names = enrollment.missing_field_ids.mapped("field_name")
             # sudo: whether the profile fields are filled in, whoever filled them
             values = enrollment.applicant_id.sudo().read(names)[0]
             if all(values.get(name) not in (False, None, "") for name in names):

@@ -91,7 +91,7 @@ class HrRecruitmentDripStep(models.Model):
         inverse="_inverse_content",
         help="LinkedIn, call and task steps: the message the owner copies or uses for the call. "
         "Insert the candidate's fields with the magic wand (or type #); a field can have a "
-        "fallback, e.g. {{ object.current_company ||| your team }}.",
+        "fallback, e.g. {{ object.current_company ||| your team}}.",
     )
     ab_testing = fields.Boolean(
         string="A/B Test",
@@ -251,7 +251,9 @@ class HrRecruitmentDripStep(models.Model):
         """A variant added by hand shares the candidates evenly with the others."""
         for step in self:
             variants = step.variant_ids
-            if len(variants) < 2 or round(sum(variants.mapped("split_percent")), 2) == 100:
+            added = variants.filtered(lambda v: not v._origin and v.split_percent == 100)
+            total = round(sum(variants.mapped("split_percent")), 2)
+            if len(variants) < 2 or not added or total == 100:
                 continue
             share = round(100.0 / len(variants), 2)
             for variant in variants[:-1]:
@@ -681,7 +683,7 @@ class HrRecruitmentDripStep(models.Model):
                 )
             )
         template = self._get_content_template(variant)
-        missing = template._outreach_missing_fields(applicant).get(applicant.id)
+        missing = template and template._outreach_missing_fields(applicant).get(applicant.id)
         if missing:
             result["held"] = self.env._(
                 "Held for %(name)s: %(what)s. The drip does not send this step to them until "

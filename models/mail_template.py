@@ -3,7 +3,7 @@ import re
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 
 from ..misc.mail_parsing import normalize_text
 from .hr_applicant import OFFICER_GROUP
@@ -86,20 +86,6 @@ class MailTemplate(models.Model):
         sanitize=True,
         help="Brevity and quality checks of candidate outreach templates.",
     )
-    outreach_required_field_ids = fields.Many2many(
-        "ir.model.fields",
-        "mail_template_outreach_required_field_rel",
-        "template_id",
-        "field_id",
-        string="Required Candidate Fields",
-        domain="[('model', '=', 'hr.applicant'), ('store', '=', True), "
-        "('ttype', 'in', ('char', 'text', 'selection', 'many2one', 'date', 'datetime', "
-        "'integer', 'float', 'monetary', 'html'))]",
-        help="Drip emails: a candidate missing one of these values is held (status 'needs ...' "
-        "and a task for the drip owner) instead of getting a message with a hole. A value "
-        "with a fallback in the template, e.g. {{ object.current_company ||| your team }}, "
-        "needs not be listed here.",
-    )
 
     @api.depends("body_html", "subject", "model")
     @api.depends_context("uid", "company")  # rendered as the reader, for their company
@@ -109,63 +95,6 @@ class MailTemplate(models.Model):
                 template._get_outreach_quality_issues() if template.model == "hr.applicant" else []
             )
             template.outreach_quality_warnings = self._format_outreach_quality_issues(issues)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        templates = super().create(vals_list)
-        if any(vals.get("outreach_required_field_ids") for vals in vals_list):
-            self.env.registry.clear_cache()
-        return templates
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "outreach_required_field_ids" in vals:
-            self.env.registry.clear_cache()
-        return res
-
-    @api.model
-    @tools.ormcache()
-    def _outreach_required_field_names(self):
-        """Names of the candidate fields some template requires (a write on one of them may
-        release held drip enrollments)."""
-        # sudo: which fields are required anywhere, for any user's write on a candidate
-        templates = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("outreach_required_field_ids", "!=", False)])
-        )
-        return frozenset(templates.outreach_required_field_ids.mapped("name"))
-
-    def _outreach_missing_fields(self, applicants):
-        """{applicant id: the required candidate fields (ir.model.fields) it has no value for}
-        for this template (none for an empty recordset), only the candidates missing some."""
-        required = self[:1].outreach_required_field_ids.filtered(
-            lambda f: f.model == "hr.applicant" and f.name in applicants._fields
-        )
-        if not required or not applicants:
-            return {}
-        # sudo: only whether the profile fields are empty is read, for the drip or the preview
-        values = applicants.sudo().read(required.mapped("name"))
-        missing = {}
-        for row in values:
-            empty = required.filtered(
-                lambda f, row=row: (
-                    row[f.name] in (False, None, "")
-                    or (isinstance(row[f.name], str) and not row[f.name].strip())
-                )
-            )
-            if empty:
-                missing[row["id"]] = empty
-        return missing
-
-    @api.model
-    def _outreach_missing_note(self, missing_fields):
-        """'needs current employer, current title': what a held candidate lacks."""
-        labels = []
-        for field in missing_fields:
-            label = field.field_description or field.name
-            labels.append(label.lower() if label.istitle() else label)
-        return self.env._("needs %(fields)s", fields=", ".join(labels))
 
     @api.model
     def _format_outreach_quality_issues(self, issues):
