@@ -57,6 +57,7 @@
     "assets": {
         "web.assets_backend": [
             "hr_recruitment_passive/static/src/js/message_actions.js",
+            "hr_recruitment_passive/static/src/js/passive_talent_kanban.js",
         ],
         "web.assets_tests": [
             "hr_recruitment_passive/static/tests/tours/**/*",
