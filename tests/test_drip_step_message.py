@@ -137,6 +137,33 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         self.assertIn(b"Twombly Studio", self.raw_message_to("cy@example.com"))
         self.assertEqual(cy.step_id, self.step_2)
 
+    def test_preview_wizard_shows_the_hold(self):
+        self.step_1.mail_template_id = self.template_needs_employer
+        action = self.step_1.action_preview()
+        preview = (
+            self.env[action["res_model"]]
+            .with_user(self.user_officer)
+            .with_context(**action["context"])
+            .create({"applicant_id": self.talent_cy.id})
+        )
+        self.assertEqual(
+            preview.held,
+            "Held for Cy Twombly: needs current employer. The drip does not send this step to "
+            "them until it is filled in.",
+        )
+        self.assertIn("Hello Cy,", preview.body)
+        preview.applicant_id = self.talent_ada
+        self.assertFalse(preview.held)
+
+    def test_sms_template_requirement(self):
+        """An SMS template declares its required values the same way."""
+        sms_template = self.env.ref("hr_recruitment_passive.sms_template_drip_nudge").copy(
+            {"outreach_required_field_ids": [(6, 0, self.field_company.ids)]}
+        )
+        missing = sms_template._outreach_missing_fields(self.talents)
+        self.assertEqual(list(missing), [self.talent_cy.id])
+        self.assertEqual(missing[self.talent_cy.id], self.field_company)
+
     def test_natural_wording(self):
         self.assertEqual(
             with_indefinite_article("Experienced Developer"), "an Experienced Developer"

@@ -81,3 +81,15 @@ class TestPassiveUiDripTour(HttpCase):
         enrollments = self.env["hr.recruitment.drip.enrollment"].search([("drip_id", "=", drip.id)])
         self.assertEqual(enrollments.applicant_id, self.talent_grace | self.talent_linus)
         self.assertEqual(set(enrollments.mapped("state")), {"running"})
+
+    def test_talent_board_and_timeline(self):
+        self.talent_grace.user_id = self.env.ref("base.user_admin")
+        self.start_tour(
+            "/odoo/action-hr_recruitment_passive.hr_applicant_action_passive",
+            "hr_recruitment_passive_talent_board_tour",
+            login="admin",
+        )
+        touchpoint = self.talent_grace.touchpoint_ids.filtered(
+            lambda t: "Coffee next week" in (t.summary or "")
+        )
+        self.assertEqual(touchpoint.mapped("direction"), ["outbound"])
