@@ -30,6 +30,18 @@ MANUAL_ACTIVITY_TYPES = {
 PLACEHOLDER_RE = re.compile(r"\{\{\s*(.+?)\s*\}\}|t-(?:out|esc|field|raw)=\"([^\"]+)\"")
 
 
+def message_sources(channel, mail_template, sms_template, body):
+    """{key: (source, engine, model)} a step or variant renders for `channel`."""
+    if channel == "email":
+        return {
+            "subject": (mail_template.subject or "", "inline_template", mail_template.model),
+            "body": (mail_template.body_html or "", "qweb", mail_template.model),
+        }
+    if channel == "sms":
+        return {"body": (sms_template.body or "", "inline_template", "hr.applicant")}
+    return {"body": (body or "", "inline_template", "hr.applicant")}
+
+
 class HrRecruitmentDripStep(models.Model):
     _name = "hr.recruitment.drip.step"
     _inherit = ["hr.recruitment.drip.stat.mixin"]
@@ -611,15 +623,7 @@ class HrRecruitmentDripStep(models.Model):
         self.ensure_one()
         if variant or len(self.variant_ids) > 1:
             return (variant or self.variant_ids[:1])._get_render_sources()
-        if self.channel == "email":
-            template = self.mail_template_id
-            return {
-                "subject": (template.subject or "", "inline_template", template.model),
-                "body": (template.body_html or "", "qweb", template.model),
-            }
-        if self.channel == "sms":
-            return {"body": (self.sms_template_id.body or "", "inline_template", "hr.applicant")}
-        return {"body": (self.body or "", "inline_template", "hr.applicant")}
+        return message_sources(self.channel, self.mail_template_id, self.sms_template_id, self.body)
 
     def _get_content_template(self, variant=None):
         """The email or SMS template the step sends with `variant` (or its own)."""
@@ -639,17 +643,21 @@ class HrRecruitmentDripStep(models.Model):
             return
         sources = self._get_render_sources()
         if not any((source or "").strip() for source, _engine, _model in sources.values()):
-            what = {
-                "email": self.env._("an email template"),
-                "sms": self.env._("an SMS template"),
-            }.get(self.channel, self.env._("a message text"))
             raise UserError(
                 self.env._(
                     "Step '%(step)s' has no message yet: choose %(what)s.",
                     step=self.name or self.env._("New"),
-                    what=what,
+                    what=self._get_content_label(self.channel),
                 )
             )
+
+    @api.model
+    def _get_content_label(self, channel):
+        """What a step of `channel` needs to send: 'an email template', ..."""
+        return {
+            "email": self.env._("an email template"),
+            "sms": self.env._("an SMS template"),
+        }.get(channel, self.env._("a message text"))
 
     def _render_preview(self, applicant, variant=None):
         """Render this step (its own message, or `variant`) for one candidate: {subject, body,
