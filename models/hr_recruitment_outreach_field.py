@@ -69,9 +69,17 @@ class HrRecruitmentOutreachRequirementMixin(models.AbstractModel):
     def _outreach_required_field_names(self):
         """Names of the candidate fields some template requires (a write on one of them may
         release held drip enrollments)."""
-        # sudo: which fields are required anywhere, whoever writes on a candidate
-        fields_ = self.env["hr.recruitment.outreach.field"].sudo().search([])
-        return frozenset(fields_.mapped("field_name"))
+        names = set()
+        for model in ("mail.template", "sms.template"):
+            # sudo: which fields some template requires, whoever writes on a candidate
+            templates = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("outreach_required_field_ids", "!=", False)])
+            )
+            names.update(templates.outreach_required_field_ids.mapped("field_name"))
+        return frozenset(names)
 
     def _outreach_missing_fields(self, applicants):
         """{applicant id: the required values (hr.recruitment.outreach.field) it lacks} for
