@@ -23,6 +23,8 @@
         "views/hr_recruitment_touchpoint_views.xml",
         "views/hr_recruitment_occasion_views.xml",
         "views/hr_recruitment_resource_views.xml",
+        "data/hr_recruitment_outreach_field_data.xml",
+        "views/hr_recruitment_outreach_field_views.xml",
         "views/mail_template_views.xml",
         "views/hr_recruitment_retention_log_views.xml",
         "wizards/hr_recruitment_retention_preview_views.xml",
@@ -53,6 +55,7 @@
     "assets": {
         "web.assets_backend": [
             "hr_recruitment_passive/static/src/js/message_actions.js",
+            "hr_recruitment_passive/static/src/js/passive_talent_kanban.js",
         ],
         "web.assets_tests": [
             "hr_recruitment_passive/static/tests/tours/**/*",

@@ -1,1 +1,2 @@
 from . import mail_parsing
+from . import wording

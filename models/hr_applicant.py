@@ -13,6 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize, is_html_empty
 
+from ..misc import wording
 from ..misc.mail_parsing import is_known_sender, sender_address
 from . import outreach_token
 from .hr_recruitment_contact_policy import employer_key
@@ -923,6 +924,16 @@ class HrApplicant(models.Model):
         stored: /recruitment/s/<token> redirects to the preference page)."""
         return self._get_outreach_link("s", "sms")
 
+    def _outreach_first_name(self):
+        """The candidate's first name, for a greeting ('Hello Ada,')."""
+        self.ensure_one()
+        return wording.first_name(self.partner_name or self.partner_id.name)
+
+    @api.model
+    def _outreach_a(self, phrase):
+        """The phrase with its English article, for templates: 'an Experienced Developer'."""
+        return wording.with_indefinite_article(phrase)
+
     def _get_outreach_lang(self):
         self.ensure_one()
         return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
@@ -1499,6 +1510,11 @@ class HrApplicantDrip(models.Model):
             self._outreach_stop("opted_out")
         if vals.get("do_not_contact"):
             self._outreach_stop("do_not_contact")
+        filled = set(vals) & self.env["mail.template"]._outreach_required_field_names()
+        if filled:
+            self._get_drip_enrollments(
+                [("state", "=", "paused"), ("missing_field_ids.field_name", "in", list(filled))]
+            )._release_held()
         return res
 
     def _get_drip_enrollments(self, domain):

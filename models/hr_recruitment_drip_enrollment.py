@@ -90,6 +90,19 @@ class HrRecruitmentDripEnrollment(models.Model):
         "mail.activity", string="Pending Task", ondelete="set null", readonly=True
     )
     date_end = fields.Datetime(string="Ended On", readonly=True)
+    missing_field_ids = fields.Many2many(
+        "hr.recruitment.outreach.field",
+        "hr_recruitment_drip_enrollment_missing_field_rel",
+        "enrollment_id",
+        "field_id",
+        string="Missing Candidate Data",
+        readonly=True,
+        help="The candidate fields the step's template requires and this candidate lacks: the "
+        "enrollment is paused until they are filled in on the candidate.",
+    )
+    hold_activity_id = fields.Many2one(
+        "mail.activity", string="Data Task", ondelete="set null", readonly=True
+    )
     touchpoint_ids = fields.One2many("hr.recruitment.touchpoint", "enrollment_id")
     touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
 
@@ -207,6 +220,8 @@ class HrRecruitmentDripEnrollment(models.Model):
                 "last_error": False,
                 "status_note": False,
                 "date_end": False,
+                # held for missing data: the cron checks it again (and holds it if still missing)
+                "missing_field_ids": [fields.Command.clear()],
             }
             if not enrollment.activity_id:
                 values["next_run_at"] = max(enrollment.next_run_at or now, now)
@@ -404,11 +419,98 @@ class HrRecruitmentDripEnrollment(models.Model):
             for variant, subset in picked.items():
                 if subset and variant in blockers:
                     subset._stop("error", blockers[variant])
-                elif subset:
+                    continue
+                subset = subset._hold_missing_data(step, variant)
+                if subset:
                     subset._execute_isolated(step, variant, now)
                     sent_email |= step.channel == "email"
         if sent_email:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _hold_missing_data(self, step, variant):
+        """Pause the enrollments whose candidate lacks a value the template requires (status
+        'needs current employer', a task for the drip owner): a message is never sent with a
+        hole. Return the others."""
+        template = step._get_content_template(variant)
+        if not template:
+            return self  # a manual step: the owner reads the message before sending it
+        missing = template._outreach_missing_fields(self.applicant_id)
+        held = self.filtered(lambda e: e.applicant_id.id in missing)
+        if not held:
+            return self
+        drip = step.drip_id
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for enrollment in held:
+            fields_missing = missing[enrollment.applicant_id.id]
+            what = template._outreach_missing_note(fields_missing)
+            values = {
+                "state": "paused",
+                "missing_field_ids": [fields.Command.set(fields_missing.ids)],
+                "status_note": self.env._(
+                    "Held at step '%(step)s': %(what)s", step=step.name, what=what
+                ),
+            }
+            if not enrollment.hold_activity_id:
+                # sudo: the cron plans the owner's task on the candidate
+                values["hold_activity_id"] = (
+                    self.env["mail.activity"]
+                    .sudo()
+                    .create(
+                        {
+                            "res_model_id": model_id,
+                            "res_id": enrollment.applicant_id.id,
+                            "activity_type_id": todo.id,
+                            "summary": self.env._("%(drip)s: %(what)s", drip=drip.name, what=what),
+                            "note": escape(
+                                self.env._(
+                                    "Step '%(step)s' of drip '%(drip)s' waits for this "
+                                    "candidate's data (%(what)s). Fill it in: the drip goes on "
+                                    "by itself.",
+                                    step=step.name,
+                                    drip=drip.name,
+                                    what=what,
+                                )
+                            ),
+                            "user_id": drip.user_id.id or self.env.uid,
+                            "automated": True,
+                        }
+                    )
+                    .id
+                )
+            enrollment.write(values)
+        return self - held
+
+    def _release_held(self):
+        """Resume the held enrollments (paused for missing data) whose candidate now has every
+        value they waited for; the owner's data task is marked done."""
+        held = self.filtered(lambda e: e.state == "paused" and e.missing_field_ids)
+        released = self.browse()
+        for enrollment in held:
+            names = enrollment.missing_field_ids.mapped("field_name")
+            # sudo: whether the profile fields are filled in, whoever filled them
+            values = enrollment.applicant_id.sudo().read(names)[0]
+            if all(values.get(name) not in (False, None, "") for name in names):
+                released |= enrollment
+        if not released:
+            return released
+        activities = released.hold_activity_id
+        released.write(
+            {
+                "state": "running",
+                "missing_field_ids": [fields.Command.clear()],
+                "hold_activity_id": False,
+                "status_note": False,
+                "next_run_at": fields.Datetime.now(),
+            }
+        )
+        if activities:
+            # sudo: the data task of the owner is done by whoever filled the data in
+            activities.sudo().action_feedback(
+                feedback=self.env._("The candidate's data was filled in: the drip goes on.")
+            )
+        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+        return released
 
     def _filter_other_company(self):
         """The enrollments whose candidate is not (any more) of the drip's company."""

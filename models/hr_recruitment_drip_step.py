@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.mail import plaintext2html
 
 from .hr_recruitment_drip import STAT_FIELDS
 
@@ -27,6 +28,18 @@ MANUAL_ACTIVITY_TYPES = {
 }
 # placeholders of a template: {{ expr }} (inline) and t-out / t-esc / t-field="expr" (QWeb)
 PLACEHOLDER_RE = re.compile(r"\{\{\s*(.+?)\s*\}\}|t-(?:out|esc|field|raw)=\"([^\"]+)\"")
+
+
+def message_sources(channel, mail_template, sms_template, body):
+    """{key: (source, engine, model)} a step or variant renders for `channel`."""
+    if channel == "email":
+        return {
+            "subject": (mail_template.subject or "", "inline_template", mail_template.model),
+            "body": (mail_template.body_html or "", "qweb", mail_template.model),
+        }
+    if channel == "sms":
+        return {"body": (sms_template.body or "", "inline_template", "hr.applicant")}
+    return {"body": (body or "", "inline_template", "hr.applicant")}
 
 
 class HrRecruitmentDripStep(models.Model):
@@ -68,6 +81,49 @@ class HrRecruitmentDripStep(models.Model):
         "hr.recruitment.drip.step.variant", "step_id", string="Variants", copy=True
     )
     variant_count = fields.Integer(compute="_compute_variant_count")
+    # the step's own message: the content of its only variant (a step with one message needs no
+    # A/B line); hidden once a second variant is added, each variant then has its own
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        compute="_compute_content",
+        inverse="_inverse_content",
+        domain="[('model', '=', 'hr.applicant')]",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        compute="_compute_content",
+        inverse="_inverse_content",
+        domain="[('model', '=', 'hr.applicant')]",
+    )
+    body = fields.Text(
+        string="Message to Send",
+        compute="_compute_content",
+        inverse="_inverse_content",
+        help="LinkedIn, call and task steps: the message the owner copies or uses for the call. "
+        "Insert the candidate's fields with the magic wand (or type #); a field can have a "
+        "fallback, e.g. {{ object.current_company ||| your team}}.",
+    )
+    ab_testing = fields.Boolean(
+        string="A/B Test",
+        compute="_compute_ab_testing",
+        inverse="_inverse_ab_testing",
+        help="Test two (or more) versions of this message: each candidate gets one of them.",
+    )
+    render_model = fields.Char(compute="_compute_render_model")
+    preview_applicant_id = fields.Many2one(
+        "hr.applicant",
+        string="Preview For",
+        compute="_compute_preview_applicant_id",
+        readonly=False,
+        domain="[('is_passive_candidate', '=', True), ('company_id', 'in', [company_id, False])]",
+        help="The candidate the preview is rendered for (not saved).",
+    )
+    preview_subject = fields.Char(string="Subject", compute="_compute_preview")
+    preview_body = fields.Html(string="Message", compute="_compute_preview", sanitize=False)
+    preview_error = fields.Text(compute="_compute_preview")
+    preview_held = fields.Char(compute="_compute_preview")
     resource_id = fields.Many2one(
         "hr.recruitment.resource",
         string="Share a Resource",
@@ -123,6 +179,157 @@ class HrRecruitmentDripStep(models.Model):
     def _compute_variant_count(self):
         for step in self:
             step.variant_count = len(step.variant_ids)
+
+    @api.depends("variant_ids.mail_template_id", "variant_ids.sms_template_id", "variant_ids.body")
+    def _compute_content(self):
+        for step in self:
+            single = step.variant_ids if len(step.variant_ids) == 1 else step.variant_ids.browse()
+            step.mail_template_id = single.mail_template_id
+            step.sms_template_id = single.sms_template_id
+            step.body = single.body
+
+    def _inverse_content(self):
+        """The step's message is its only variant's (variant 'A', created with the first)."""
+        for step in self:
+            values = {
+                "mail_template_id": step.mail_template_id.id,
+                "sms_template_id": step.sms_template_id.id,
+                "body": step.body,
+            }
+            if len(step.variant_ids) > 1:
+                continue  # A/B test: each variant holds its own message (the field is hidden)
+            if step.variant_ids:
+                variant = step.variant_ids
+                changed = {
+                    key: value
+                    for key, value in values.items()
+                    if (variant[key].id if key != "body" else variant[key]) != value
+                }
+                if changed:
+                    variant.write(changed)
+            elif any(values.values()):
+                self.env["hr.recruitment.drip.step.variant"].create(
+                    {"step_id": step.id, "name": "A", "split_percent": 100.0, **values}
+                )
+
+    @api.depends("variant_ids")
+    def _compute_ab_testing(self):
+        for step in self:
+            step.ab_testing = len(step.variant_ids) > 1
+
+    def _inverse_ab_testing(self):
+        """Saved through variant_ids (see _onchange_ab_testing): nothing to store."""
+
+    def _compute_render_model(self):
+        self.render_model = "hr.applicant"
+
+    @api.onchange("ab_testing")
+    def _onchange_ab_testing(self):
+        """Turning the A/B test on adds variant B (a copy of A, each gets half the candidates);
+        turning it off keeps the first variant only, unless the others already sent."""
+        Command = fields.Command
+        for step in self:
+            variants = step.variant_ids
+            if step.ab_testing and len(variants) < 2:
+                content = {
+                    "mail_template_id": step.mail_template_id.id,
+                    "sms_template_id": step.sms_template_id.id,
+                    "body": step.body,
+                }
+                commands = [Command.update(v.id, {"split_percent": 50.0}) for v in variants]
+                if not variants:
+                    commands.append(Command.create({"name": "A", "split_percent": 50.0, **content}))
+                commands.append(Command.create({"name": "B", "split_percent": 50.0, **content}))
+                step.variant_ids = commands
+            elif not step.ab_testing and len(variants) > 1:
+                others = variants[1:]
+                if any(v.sent_count for v in others if v._origin):
+                    step.ab_testing = True
+                    return {
+                        "warning": {
+                            "title": self.env._("Variants with results"),
+                            "message": self.env._(
+                                "Other variants of this step already sent messages: set their "
+                                "split to 0 %% instead of removing them, to keep their figures."
+                            ),
+                        }
+                    }
+                step.variant_ids = [Command.update(variants[0].id, {"split_percent": 100.0})] + [
+                    Command.unlink(v.id) for v in others
+                ]
+
+    @api.onchange("variant_ids")
+    def _onchange_variant_split(self):
+        """A variant added by hand shares the candidates evenly with the others."""
+        for step in self:
+            variants = step.variant_ids
+            added = variants.filtered(lambda v: not v._origin and v.split_percent == 100)
+            total = round(sum(variants.mapped("split_percent")), 2)
+            if len(variants) < 2 or not added or total == 100:
+                continue
+            share = round(100.0 / len(variants), 2)
+            for variant in variants[:-1]:
+                variant.split_percent = share
+            variants[-1].split_percent = round(100.0 - share * (len(variants) - 1), 2)
+            names = variants.mapped("name")
+            for index, variant in enumerate(variants):
+                if names.count(variant.name) > 1 and index:
+                    variant.name = chr(ord("A") + index) if index < 26 else str(index + 1)
+
+    @api.depends("drip_id", "company_id")
+    def _compute_preview_applicant_id(self):
+        for step in self:
+            drip = step.drip_id._origin
+            enrolled = (
+                self.env["hr.recruitment.drip.enrollment"].search(
+                    [("drip_id", "=", drip.id)], limit=1
+                )
+                if drip
+                else False
+            )
+            step.preview_applicant_id = (
+                enrolled.applicant_id
+                if enrolled
+                else self.env["hr.applicant"].search(
+                    [
+                        ("is_passive_candidate", "=", True),
+                        ("company_id", "in", [step.company_id.id or self.env.company.id, False]),
+                    ],
+                    limit=1,
+                )
+            )
+
+    @api.depends(
+        "channel",
+        "mail_template_id",
+        "sms_template_id",
+        "body",
+        "variant_ids",
+        "preview_applicant_id",
+    )
+    def _compute_preview(self):
+        """The step's message as the candidate would get it, saved or not (form preview)."""
+        for step in self:
+            step.update(
+                {
+                    "preview_subject": False,
+                    "preview_body": False,
+                    "preview_error": False,
+                    "preview_held": False,
+                }
+            )
+            applicant = step.preview_applicant_id
+            if not applicant:
+                continue
+            try:
+                rendered = step._render_preview(applicant)
+            except UserError as error:
+                step.preview_error = str(error.args[0])
+                continue
+            step.preview_subject = rendered.get("subject", False)
+            body = rendered.get("body") or ""
+            step.preview_body = body if step.channel == "email" else plaintext2html(body)
+            step.preview_held = rendered.get("held") or False
 
     @api.depends("channel")
     def _compute_activity_type_id(self):
@@ -410,19 +617,58 @@ class HrRecruitmentDripStep(models.Model):
             "context": {"default_step_id": self.id},
         }
 
-    def _render_preview(self, applicant, variant=None):
-        """Render this step for one candidate: {subject, body}; raise a UserError listing the
-        placeholders that failed."""
+    def _get_render_sources(self, variant=None):
+        """{key: (source, engine, model)} of `variant`, else of the step's own message (saved
+        or not), else of its first variant."""
         self.ensure_one()
-        variant = variant or self.variant_ids[:1]
-        if not variant:
+        if variant or len(self.variant_ids) > 1:
+            return (variant or self.variant_ids[:1])._get_render_sources()
+        return message_sources(self.channel, self.mail_template_id, self.sms_template_id, self.body)
+
+    def _get_content_template(self, variant=None):
+        """The email or SMS template the step sends with `variant` (or its own)."""
+        self.ensure_one()
+        source = variant or (self.variant_ids[:1] if len(self.variant_ids) > 1 else self)
+        if self.channel == "email":
+            return source.mail_template_id
+        if self.channel == "sms":
+            return source.sms_template_id
+        return self.env["mail.template"]
+
+    def _check_content(self, variant=None):
+        """Raise a UserError if the step (or `variant`) has nothing to send."""
+        self.ensure_one()
+        if variant or len(self.variant_ids) > 1:
+            (variant or self.variant_ids[:1])._check_content()
+            return
+        sources = self._get_render_sources()
+        if not any((source or "").strip() for source, _engine, _model in sources.values()):
             raise UserError(
-                self.env._("Step '%(step)s' has no variant to preview.", step=self.name)
+                self.env._(
+                    "Step '%(step)s' has no message yet: choose %(what)s.",
+                    step=self.name or self.env._("New"),
+                    what=self._get_content_label(self.channel),
+                )
             )
-        variant._check_content()
-        applicant = applicant.with_context(outreach_drip_id=self.drip_id.id)
-        sources = variant._get_render_sources()
-        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=self.drip_id.id)
+
+    @api.model
+    def _get_content_label(self, channel):
+        """What a step of `channel` needs to send: 'an email template', ..."""
+        return {
+            "email": self.env._("an email template"),
+            "sms": self.env._("an SMS template"),
+        }.get(channel, self.env._("a message text"))
+
+    def _render_preview(self, applicant, variant=None):
+        """Render this step (its own message, or `variant`) for one candidate: {subject, body,
+        held}, `held` saying what the candidate lacks (the drip holds them instead of sending);
+        raise a UserError listing the placeholders that failed."""
+        self.ensure_one()
+        self._check_content(variant)
+        drip_id = self.drip_id._origin.id or False
+        applicant = applicant.with_context(outreach_drip_id=drip_id)
+        sources = self._get_render_sources(variant)
+        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=drip_id)
         result = {}
         failures = []
         for key, (source, engine, model_name) in sources.items():
@@ -439,10 +685,19 @@ class HrRecruitmentDripStep(models.Model):
                 self.env._(
                     "Step '%(step)s' cannot be rendered for %(name)s. Fix these placeholders:\n"
                     "%(lines)s",
-                    step=self.name,
+                    step=self.name or self.env._("New"),
                     name=applicant.partner_name or applicant.display_name,
                     lines="\n".join(f"- {expr}: {error}" for expr, error in failures),
                 )
+            )
+        template = self._get_content_template(variant)
+        missing = template and template._outreach_missing_fields(applicant).get(applicant.id)
+        if missing:
+            result["held"] = self.env._(
+                "Held for %(name)s: %(what)s. The drip does not send this step to them until "
+                "it is filled in.",
+                name=applicant.partner_name or applicant.display_name,
+                what=template._outreach_missing_note(missing),
             )
         return result
 
@@ -450,7 +705,9 @@ class HrRecruitmentDripStep(models.Model):
     def _find_failing_placeholders(self, source, applicant):
         """[(expression, error)] for each placeholder of `source` failing on `applicant`."""
         failures = []
-        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=self.drip_id.id)
+        Render = self.env["mail.render.mixin"].with_context(
+            outreach_drip_id=self.drip_id._origin.id or False
+        )
         for inline, qweb in PLACEHOLDER_RE.findall(source or ""):
             expression = (inline or qweb).strip()
             try:

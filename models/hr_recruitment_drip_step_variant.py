@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .hr_recruitment_drip import STAT_FIELDS
+from .hr_recruitment_drip_step import message_sources
 
 
 class HrRecruitmentDripStepVariant(models.Model):
@@ -161,10 +162,7 @@ class HrRecruitmentDripStepVariant(models.Model):
                 or (channel not in ("email", "sms") and not (variant.body or "").strip())
             )
             if missing:
-                what = {
-                    "email": self.env._("an email template"),
-                    "sms": self.env._("an SMS template"),
-                }.get(channel, self.env._("a message text"))
+                what = self.env["hr.recruitment.drip.step"]._get_content_label(channel)
                 raise UserError(
                     self.env._(
                         "Variant '%(variant)s' of step '%(step)s' (drip '%(drip)s') has no "
@@ -179,16 +177,9 @@ class HrRecruitmentDripStepVariant(models.Model):
     def _get_render_sources(self):
         """{key: (source, engine, model)} rendered for this variant's channel."""
         self.ensure_one()
-        channel = self.step_id.channel
-        if channel == "email":
-            template = self.mail_template_id
-            return {
-                "subject": (template.subject or "", "inline_template", template.model),
-                "body": (template.body_html or "", "qweb", template.model),
-            }
-        if channel == "sms":
-            return {"body": (self.sms_template_id.body or "", "inline_template", "hr.applicant")}
-        return {"body": (self.body or "", "inline_template", "hr.applicant")}
+        return message_sources(
+            self.step_id.channel, self.mail_template_id, self.sms_template_id, self.body
+        )
 
     def _ensure_mailing(self):
         """Give each email variant its hidden technical mailing (archived, flagged)."""

@@ -46,3 +46,5 @@ from . import test_inbound_corpus
 from . import test_reply_boundaries
 from . import test_mail_parsing
 from . import test_multi_company
+from . import test_drip_step_message
+from . import test_demo_users

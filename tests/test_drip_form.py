@@ -16,12 +16,15 @@ class TestDripForm(DripCommon):
             with drip_form.step_ids.new() as step:
                 step.name = "Hello"
                 step.channel = "email"
-                with step.variant_ids.new() as variant:
-                    variant.name = "A"
+                step.mail_template_id = self.template_first
+                # a second version is an A/B test: variant B appears, half the candidates each
+                step.ab_testing = True
+                with step.variant_ids.edit(0) as variant:
+                    self.assertEqual((variant.name, variant.split_percent), ("A", 50))
+                    self.assertEqual(variant.mail_template_id, self.template_first)
                     variant.split_percent = 60
-                    variant.mail_template_id = self.template_first
-                with step.variant_ids.new() as variant:
-                    variant.name = "B"
+                with step.variant_ids.edit(1) as variant:
+                    self.assertEqual(variant.name, "B")
                     variant.split_percent = 40
                     variant.mail_template_id = self.template_follow
             with drip_form.step_ids.new() as step:
@@ -30,14 +33,22 @@ class TestDripForm(DripCommon):
                 step.delay = 2
                 step.delay_unit = "business_days"
                 step.condition = "not_opened"
-                with step.variant_ids.new() as variant:
-                    variant.body = "Hi {{ object.partner_name }}"
+                # a single message is set on the step itself, no variant line to add
+                step.body = "Hi {{ object.partner_name }},\nsaw your talk."
         drip = drip_form.record
         self.assertEqual(drip.user_id, self.user_manager)
         self.assertEqual(drip.step_ids.mapped("channel"), ["email", "linkedin"])
         email_step, linkedin_step = drip.step_ids
         self.assertEqual(email_step.variant_ids.mapped("split_percent"), [60, 40])
         self.assertEqual(len(email_step.variant_ids.mailing_id), 2)
+        self.assertEqual(
+            email_step.variant_ids.mail_template_id, self.template_first | self.template_follow
+        )
+        self.assertFalse(email_step.mail_template_id, "an A/B step has no single template")
+        self.assertEqual(len(linkedin_step.variant_ids), 1)
+        self.assertEqual(linkedin_step.variant_ids.split_percent, 100)
+        self.assertEqual(linkedin_step.body, "Hi {{ object.partner_name }},\nsaw your talk.")
+        self.assertEqual(linkedin_step.variant_ids.body, linkedin_step.body)
         self.assertEqual(
             linkedin_step.activity_type_id,
             self.env.ref("hr_recruitment_passive.mail_activity_type_linkedin_message"),

@@ -50,13 +50,13 @@ class TestDripPerformance(DripCommon):
         talents = self.env["hr.applicant"].create(
             [
                 {
-                    "partner_name": f"Render Check {index}",
+                    "partner_name": f"{first} Render",
                     "email_from": f"render.{index}@example.com",
                     "talent_pool_ids": [(4, self.pool.id)],
                     "current_company": f"Company {index}",
                     "current_job_title": f"Title {index}",
                 }
-                for index in range(3)
+                for index, first in enumerate(("Alice", "Bruno", "Chloe"))
             ]
         )
         enrollments = self.drip.enroll(talents)["enrollments"].sudo()
@@ -66,10 +66,11 @@ class TestDripPerformance(DripCommon):
         self.assertEqual(len(mails), 3)
         for talent in talents:
             body = mails.filtered(lambda m, t=talent: m.res_id == t.id).body_html
-            self.assertIn(talent.partner_name, body)
+            # greeted by the first name (the shipped template)
+            self.assertIn(f"Hello {talent._outreach_first_name()},", body)
             self.assertIn(talent.current_company, body)
             self.assertIn(talent.current_job_title, body)
             self.assertIn(talent._get_outreach_token("preference"), body)
             for other in talents - talent:
-                self.assertNotIn(other.partner_name, body)
+                self.assertNotIn(other._outreach_first_name(), body)
                 self.assertNotIn(other._get_outreach_token("preference"), body)

@@ -10,11 +10,13 @@ class TestDripPreview(DripCommon):
 
     def test_preview_email_step(self):
         rendered = self.step_1._render_preview(self.talent_ada)
-        self.assertIn("Ada Lovelace", rendered["subject"])
-        self.assertIn("Staff Engineer", rendered["subject"])
+        # the first name, and the article of the job title
+        self.assertTrue(rendered["subject"].startswith("Ada, a Staff Engineer at "))
+        self.assertNotIn("Lovelace", rendered["subject"])
         body = rendered["body"]
         for fact in (
-            "Hello Ada Lovelace",
+            "Hello Ada,",
+            "looking for a Staff Engineer",
             "Principal Engineer",
             "Analytical Engines",
             "Staff Engineer",

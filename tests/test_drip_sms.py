@@ -72,8 +72,8 @@ class TestDripSms(DripCommon, SMSCase):
             )
             self.assertEqual(len(sms), 2)
             sms.send()
-        self.assertSMSIapSent(["+32470000001"], content="Hi Ada Lovelace, Olivia Officer from")
-        self.assertSMSIapSent(["+32470000005"], content="Hi Eve Noemail")
+        self.assertSMSIapSent(["+32470000001"], content="Hi Ada, Olivia Officer from")
+        self.assertSMSIapSent(["+32470000005"], content="Hi Eve, Olivia Officer from")
         self.assertEqual(
             self.env["sms.sms"].sudo().search_count([("number", "=", "+32470000002")]), 0
         )

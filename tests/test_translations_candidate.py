@@ -41,7 +41,7 @@ class TestCandidateLanguage(PassiveCommon, HttpCase):
         )
         self.assertIn("Bonjour Ada Lovelace", rendered[self.talent_ada.id]["body_html"])
         self.assertIn("chez", rendered[self.talent_ada.id]["subject"])
-        self.assertIn("Hello Bob Builder", rendered[self.talent_bob.id]["body_html"])
+        self.assertIn("Hello Bob,", rendered[self.talent_bob.id]["body_html"])
         sms = self.env.ref("hr_recruitment_passive.sms_template_drip_nudge")
         bodies = sms._render_field("body", talents.ids, compute_lang=True)
         self.assertIn("Avez-vous vu mon e-mail", bodies[self.talent_ada.id])

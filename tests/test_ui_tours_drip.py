@@ -72,7 +72,24 @@ class TestPassiveUiDripTour(HttpCase):
             drip.step_ids[0].variant_ids.mail_template_id,
             self.env.ref("hr_recruitment_passive.mail_template_drip_first_touch"),
         )
-        self.assertIn("data platform", drip.step_ids[1].variant_ids.body)
+        # one message per step, no A/B variant line was needed
+        self.assertEqual(drip.step_ids.mapped("variant_count"), [1, 1, 1])
+        self.assertIn("data platform", drip.step_ids[1].body)
+        self.assertRegex(
+            drip.step_ids[1].body, r"\{\{ ?object\.current_company ?\|\|\| ?your team\}\}"
+        )
         enrollments = self.env["hr.recruitment.drip.enrollment"].search([("drip_id", "=", drip.id)])
         self.assertEqual(enrollments.applicant_id, self.talent_grace | self.talent_linus)
         self.assertEqual(set(enrollments.mapped("state")), {"running"})
+
+    def test_talent_board_and_timeline(self):
+        self.talent_grace.user_id = self.env.ref("base.user_admin")
+        self.start_tour(
+            "/odoo/action-hr_recruitment_passive.hr_applicant_action_passive",
+            "hr_recruitment_passive_talent_board_tour",
+            login="admin",
+        )
+        touchpoint = self.talent_grace.touchpoint_ids.filtered(
+            lambda t: "Coffee next week" in (t.summary or "")
+        )
+        self.assertEqual(touchpoint.mapped("direction"), ["outbound"])

@@ -19,6 +19,7 @@ class HrRecruitmentDripStepPreview(models.TransientModel):
     subject = fields.Char(compute="_compute_preview")
     body = fields.Html(compute="_compute_preview", sanitize=False)
     error = fields.Text(compute="_compute_preview")
+    held = fields.Char(compute="_compute_preview")
 
     @api.depends("step_id")
     def _compute_variant_id(self):
@@ -28,7 +29,7 @@ class HrRecruitmentDripStepPreview(models.TransientModel):
     @api.depends("step_id", "variant_id", "applicant_id")
     def _compute_preview(self):
         for preview in self:
-            preview.subject = preview.body = preview.error = False
+            preview.subject = preview.body = preview.error = preview.held = False
             if not (preview.step_id and preview.applicant_id and preview.variant_id):
                 continue
             try:
@@ -37,6 +38,7 @@ class HrRecruitmentDripStepPreview(models.TransientModel):
                 preview.error = str(error.args[0])
                 continue
             preview.subject = rendered.get("subject", False)
+            preview.held = rendered.get("held", False)
             body = rendered.get("body") or ""
             if preview.step_id.channel != "email":
                 body = plaintext2html(body)

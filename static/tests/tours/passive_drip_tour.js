@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-function addStep({ name, channel, delay, template, body }) {
+function addStep({ name, channel, delay, template, body, fallbackField, previewFor, previewText }) {
     const steps = [
         {
             content: `Add the step "${name}"`,
@@ -34,17 +34,12 @@ function addStep({ name, channel, delay, template, body }) {
             run: `edit ${delay}`,
         });
     }
-    steps.push({
-        content: "Add a variant",
-        trigger: ".modal .o_field_widget[name='variant_ids'] .o_field_x2many_list_row_add a",
-        run: "click",
-    });
     if (template) {
+        // the step holds its template: no variant line to add
         steps.push(
             {
-                content: "Variant email template",
-                trigger:
-                    ".modal .o_field_widget[name='variant_ids'] .o_data_row .o_field_widget[name='mail_template_id'] input",
+                content: "Email template of the step",
+                trigger: ".modal .o_field_widget[name='mail_template_id'] input",
                 run: `edit ${template}`,
             },
             {
@@ -55,11 +50,57 @@ function addStep({ name, channel, delay, template, body }) {
         );
     } else {
         steps.push({
-            content: "Variant message",
-            trigger:
-                ".modal .o_field_widget[name='variant_ids'] .o_data_row .o_field_widget[name='body'] textarea",
+            content: "The message is a multi-line text",
+            trigger: ".modal .o_field_widget[name='body'] textarea",
             run: `edit ${body}`,
         });
+    }
+    if (fallbackField) {
+        steps.push(
+            {
+                content: "Insert a candidate field with the magic wand",
+                trigger: ".modal .o_field_widget[name='body'] button.fa-magic",
+                run: "click",
+            },
+            {
+                content: `Pick ${fallbackField}`,
+                trigger: `.o_model_field_selector_popover_item[data-name='${fallbackField}'] .o_model_field_selector_popover_item_name`,
+                run: "click",
+            },
+            {
+                content: "Its fallback when the candidate has no value",
+                trigger: ".o_model_field_selector_default_value_input input",
+                run: "edit your team",
+            },
+            {
+                content: "Insert the placeholder",
+                trigger: ".o_model_field_selector_popover button.btn-primary:contains(Insert)",
+                run: "click",
+            },
+            {
+                content: "Finish the sentence",
+                trigger: ".modal .o_field_widget[name='body'] textarea",
+                run: "fill ?",
+            }
+        );
+    }
+    if (previewFor) {
+        steps.push(
+            {
+                content: "Preview the unsaved step for a candidate",
+                trigger: ".modal .o_field_widget[name='preview_applicant_id'] input",
+                run: `edit ${previewFor}`,
+            },
+            {
+                content: `Pick ${previewFor}`,
+                trigger: `.o-autocomplete--dropdown-item:contains(${previewFor})`,
+                run: "click",
+            },
+            {
+                content: "The preview shows the message as the candidate gets it",
+                trigger: `.modal .o_drip_step_preview_body:contains(${previewText})`,
+            }
+        );
     }
     steps.push(
         {
@@ -90,13 +131,29 @@ registry.category("web_tour.tours").add("hr_recruitment_passive_drip_tour", {
             trigger: ".o_form_view .o_field_widget[name='name'] input",
             run: "edit Tour nurture: data engineers",
         },
-        ...addStep({ name: "First touch", template: "Drip: first touch" }),
+        ...addStep({
+            name: "First touch",
+            template: "Drip: first touch",
+            previewFor: "Grace Tourist",
+            previewText: "Hello Grace,",
+        }),
+        {
+            content: "An email step shows open and click rates",
+            trigger: ".o_field_widget[name='step_ids'] .o_data_row:contains(First touch) td[name='opened_rate']:not(:empty)",
+        },
         ...addStep({
             name: "LinkedIn nudge",
             channel: "LinkedIn message",
             delay: "3",
-            body: "Hi, did my email about the data platform reach you?",
+            body: "Hi, did my email about the data platform reach you and",
+            fallbackField: "current_company",
+            previewFor: "Grace Tourist",
+            previewText: "your team",
         }),
+        {
+            content: "A LinkedIn step has no open or click rate",
+            trigger: ".o_field_widget[name='step_ids'] .o_data_row:contains(LinkedIn nudge) td[name='opened_rate']:empty",
+        },
         ...addStep({
             name: "Call",
             channel: "Phone call",
