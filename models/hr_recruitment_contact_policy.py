@@ -170,26 +170,43 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         )
 
     @api.model
-    def _reserve_senders(self, users, at):
-        """Called by a sender of automated emails for the limited `users` it sends as, in the
-        transaction that sends: starts a new mailbox's ramp (first drip email), and updates
-        each sender's row so that two cron workers sending as one sender at once cannot both
-        count on a stale total: the second one's transaction fails with a serialization error
-        and is run again (the drip cron retries), counting the first one's emails."""
+    def _hold_senders(self, users):
+        """Before counting what the limited `users` sent today, take each one's row for this
+        transaction; return those another transaction (a cron worker sending as them right
+        now) holds: their emails wait for it. The row is also marked as written, so a worker
+        whose snapshot predates this transaction's commit fails to take it (serialization
+        error, its batch is run again) instead of counting on a stale total."""
         # sudo: the cron's technical bookkeeping on the sender, whoever runs the drip
         limited = users.sudo().filtered(self._sender_is_limited)
         if not limited:
-            return
+            return users.browse()
         limited.flush_recordset(["drip_sender_since"])
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
-                "UPDATE res_users SET drip_sender_since = COALESCE(drip_sender_since, %s)"
-                " WHERE id IN %s",
-                at.date(),
+                "SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
                 tuple(limited.ids),
             )
         )
-        limited.invalidate_recordset(["drip_sender_since"])
+        held = [row[0] for row in rows]
+        if held:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET drip_sender_since = drip_sender_since WHERE id IN %s",
+                    tuple(held),
+                )
+            )
+        return limited.browse(set(limited.ids) - set(held)).sudo(False)
+
+    @api.model
+    def _reserve_senders(self, users, at):
+        """The limited `users` send their drip emails now (rows held, see _hold_senders): a
+        new mailbox's ramp starts with its first drip email."""
+        # sudo: the cron's technical bookkeeping on the sender, whoever runs the drip
+        limited = users.sudo().filtered(
+            lambda user: not user.drip_sender_since and self._sender_is_limited(user)
+        )
+        if limited:
+            limited.drip_sender_since = at.date()
 
     # --- end sender limits ---
 

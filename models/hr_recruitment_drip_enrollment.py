@@ -446,9 +446,13 @@ class HrRecruitmentDripEnrollment(models.Model):
         orphans = self.filtered(lambda e: not e.step_id)
         orphans._stop("error", self.env._("The step to run was deleted from the drip."))
         foreign = (self - orphans)._stop_other_company()
+        busy = (self - orphans - foreign)._filter_busy_senders()
+        if busy:
+            # another worker sends as their sender right now: they stay due, for a later run
+            self._trigger_processing(now + timedelta(minutes=1))
         holidays = {}
         sent_email = False
-        for step, enrollments in (self - orphans - foreign).grouped("step_id").items():
+        for step, enrollments in (self - orphans - foreign - busy).grouped("step_id").items():
             enrollments = enrollments._apply_condition(step, now)
             if step.channel in AUTOMATED_CHANNELS:
                 enrollments = enrollments._apply_window(step.drip_id, now, holidays)
@@ -473,6 +477,21 @@ class HrRecruitmentDripEnrollment(models.Model):
                     sent_email |= step.channel == "email"
         if sent_email:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _filter_busy_senders(self):
+        """Hold the limited senders of these enrollments' email steps for this transaction
+        (contact policy, sender limits); return the enrollments whose sender another
+        transaction holds."""
+        emails = self.filtered(lambda e: e.step_id.channel == "email")
+        sender_of = {
+            enrollment: enrollment._get_drip_sender(enrollment.step_id) for enrollment in emails
+        }
+        if not sender_of:
+            return self.browse()
+        busy = self.env["hr.recruitment.contact.policy"]._hold_senders(
+            self.env["res.users"].union(*sender_of.values())
+        )
+        return emails.filtered(lambda e: sender_of[e] in busy)
 
     def _filter_other_company(self):
         """The enrollments whose candidate is not (any more) of the drip's company."""

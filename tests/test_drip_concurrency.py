@@ -225,9 +225,34 @@ class TestDripConcurrency(TransactionCase):
             thread.join(timeout=120)
         return errors
 
+    def _commit_values(self, records_getter, values):
+        """Write and commit `values` on the records `records_getter(env)` returns; put the
+        old values back (committed) at the end of the test."""
+        with self._real_env() as env:
+            records = records_getter(env)
+            old = records.read(list(values))
+            records.write(values)
+            env.cr.commit()
+
+        def restore():
+            with self._real_env() as env:
+                for row in old:
+                    record_id = row.pop("id")
+                    records_getter(env).browse(record_id).write(row)
+                env.cr.commit()
+
+        self.addCleanup(restore)
+
+    def _no_sender_limits(self):
+        self._commit_values(
+            lambda env: env.ref("base.main_company"),
+            {"drip_sender_daily_cap": 0, "drip_sender_ramp_start": 0},
+        )
+
     def test_two_worker_actions_share_the_work(self):
         """The two scheduled actions (worker 1/2 and 2/2) run at once on real connections:
         each candidate is run by exactly one of them, and every candidate is run."""
+        self._no_sender_limits()
         self.assertEqual(self._run_workers([(1, 2), (2, 2)]), [])
         counts, touchpoints, steps = self._sent_per_applicant()
         self.assertEqual(set(counts.values()), {1}, "nobody twice, nobody skipped")
@@ -237,6 +262,7 @@ class TestDripConcurrency(TransactionCase):
     def test_two_runs_of_one_action_claim_disjoint_batches(self):
         """Two runs of the same share at once (a copied action, a run by hand): the SKIP
         LOCKED claim gives them disjoint batches; nothing twice, nothing skipped."""
+        self._no_sender_limits()
         self.assertEqual(self._run_workers([(1, 1), (1, 1)], batch_size=1), [])
         counts, touchpoints, steps = self._sent_per_applicant()
         self.assertEqual(set(counts.values()), {1}, "nobody twice, nobody skipped")
@@ -255,3 +281,32 @@ class TestDripConcurrency(TransactionCase):
                 expected = mine.filtered(lambda e, w=worker: e.applicant_id.id % 2 == w - 1)
                 self.assertEqual(claimed, expected)
             self.assertEqual(shares[0] | shares[1], mine)
+
+    def test_two_workers_respect_one_sender_limit(self):
+        """Both workers send as the same sender, limited to 3 a day: whatever the timing,
+        3 emails leave in all, nobody twice, and the 2 others wait for tomorrow (a worker
+        finding the sender held by the other leaves its candidates due for a later run)."""
+        self._commit_values(
+            lambda env: env.ref("base.user_admin"),
+            {"drip_sender_daily_cap": 3, "drip_sender_since": "2020-01-01"},
+        )
+        self.assertEqual(self._run_workers([(1, 2), (2, 2)], batch_size=1), [])
+        counts, _touchpoints, _steps = self._sent_per_applicant()
+        self.assertLessEqual(max(counts.values()), 1)
+        self.assertLessEqual(sum(counts.values()), 3)
+        with self._real_env() as env:  # the later run
+            env["hr.recruitment.drip.enrollment"]._cron_process_due_steps()
+        counts, touchpoints, steps = self._sent_per_applicant()
+        self.assertEqual(sorted(counts.values()), [0, 0, 1, 1, 1])
+        self.assertEqual(touchpoints, 3)
+        self.assertEqual(sorted(steps), [1, 1, 2, 2, 2])
+        with self._real_env() as env:
+            waiting = (
+                env["hr.recruitment.drip.enrollment"]
+                .browse(self.enrollment_ids)
+                .filtered(lambda e: e.step_id.sequence == 1)
+            )
+            self.assertEqual(set(waiting.mapped("state")), {"running"})
+            for enrollment in waiting:
+                self.assertIn("Sender limit", enrollment.status_note)
+                self.assertGreater(enrollment.next_run_at, env.cr.now())

@@ -42,8 +42,17 @@ def build(env, total, due):
     pool = env.ref("hr_recruitment_passive.hr_talent_pool_passive")
     template = env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
     env.user.email = env.user.email or "admin@example.com"
-    # one sender sends them all: no daily cap nor new-mailbox ramp for the run
-    env.company.write({"drip_sender_daily_cap": 0, "drip_sender_ramp_start": 0})
+    # the run measures the work, not the holds: one sender sends them all (no daily cap nor
+    # new-mailbox ramp), all at one employer (no per-employer cap)
+    env.company.write(
+        {
+            "drip_sender_daily_cap": 0,
+            "drip_sender_ramp_start": 0,
+            "outreach_employer_cap_count": 0,
+            "outreach_cap_short_count": 100,
+            "outreach_cap_long_count": 100,
+        }
+    )
     drip = env["hr.recruitment.drip"].create(
         {
             "name": "Cron workers benchmark",
