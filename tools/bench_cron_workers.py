@@ -8,8 +8,9 @@ Two parts (see tools/bench-cron-workers, which calls both):
   action is switched off (the mail queue too: emails stay queued in mail.mail, nothing is sent
   out); the drip's two scheduled actions (worker 1/2 and 2/2) wait.
 * otherwise, plain Python (Odoo's virtualenv): for each run, a copy of that database, then
-  ``odoo-bin --no-http`` with one cron thread, with two cron threads, then two processes with
-  one cron thread each; the clock starts when the drip's scheduled actions are made ready and
+  ``odoo-bin --no-http`` with one cron thread, with two cron threads, with two cron worker
+  processes (prefork: ``--workers=1 --max-cron-threads=2``), then two processes with one cron
+  thread each; the clock starts when the drip's scheduled actions are made ready and
   the workers are woken (NOTIFY cron_trigger), and stops when no due enrollment remains. Then
   it checks, in SQL: one touchpoint and one queued mail per due enrollment (none twice, none
   skipped), nothing for the enrollments not due.
@@ -222,15 +223,18 @@ def one(connection, query, params=None):
 
 
 def cpu_seconds(pid):
-    """User + system CPU time of a process (Linux /proc), in seconds."""
+    """User + system CPU time of a process and its live children (prefork cron workers), in
+    seconds (Linux /proc)."""
     try:
         fields_ = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
-def run(args, label, processes, threads):
+def run(args, label, processes, threads, prefork=False):
     db = f"{args.base_db}_run"
     admin = connect("postgres")
     one(admin, "SELECT 1")
@@ -253,6 +257,8 @@ def run(args, label, processes, threads):
                         db,
                         "--no-http",
                         f"--max-cron-threads={threads}",
+                        # prefork: each cron worker is a process of its own
+                        *(["--workers=1"] if prefork else []),
                         "--log-level=info",
                         f"--logfile={log}",
                     ],
@@ -383,19 +389,20 @@ def main():
     # the drip has one scheduled action per cron worker (worker 1/2 and 2/2): one cron
     # thread runs them one after the other, two threads or two processes at the same time
     plans = [
-        ("1 worker", 1, 1),
-        ("2 workers, 1 process", 1, 2),
-        ("2 workers, 2 processes", 2, 1),
+        ("1 worker", 1, 1, False),
+        ("2 cron threads, 1 process", 1, 2, False),
+        ("2 cron worker processes", 1, 2, True),  # --workers=1 --max-cron-threads=2
+        ("2 processes, 1 thread each", 2, 1, False),
     ]
     results = []
-    for label, processes, threads in plans:
+    for label, processes, threads, prefork in plans:
         print(f"== run: {label}", flush=True)
-        result = run(args, label, processes, threads)
+        result = run(args, label, processes, threads, prefork)
         results.append(result)
         print(f"   {result}", flush=True)
     print(f"BENCH total={args.total} due={args.due} (email steps; mails stay queued)")
     print(
-        "BENCH run                      | wall s | CPU s per worker | job runs | retries |"
+        f"BENCH {'run':<26} | wall s | CPU s per worker | job runs | retries |"
         " done once | twice | skipped | mails | not-due touched"
     )
     ok = True
@@ -403,7 +410,7 @@ def main():
         cpu = "+".join(f"{c:.0f}" for c in r["cpu"])
         runs = "+".join(str(n) for n in r["job_runs"])
         print(
-            f"BENCH {r['label']:<24} | {r['elapsed']:6.1f} | {cpu:>16} | {runs:>8} |"
+            f"BENCH {r['label']:<26} | {r['elapsed']:6.1f} | {cpu:>16} | {runs:>8} |"
             f" {r['retries']:7} | {r['enrollments_once']:9} | {r['enrollments_twice']:5} |"
             f" {r['skipped']:7} | {r['mails']:5} | {r['touchpoints_not_due']}"
         )
