@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.iap.tools.iap_tools import mail_prepare_for_domain_search
 
@@ -40,13 +41,15 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     _description = "Candidate Contact Policy"
 
     @api.model
-    def _check(self, applicants, channel, at=None, automated=True):
+    def _check(self, applicants, channel, at=None, automated=True, senders=None):
         """Decide, per candidate, whether `channel` may be used at `at` (default now).
 
         :param applicants: hr.applicant records (talents or applications)
         :param channel: one of CONTACT_CHANNELS
         :param automated: True for messages the addon sends by itself (drips, occasions,
             bulk sends); False for a recruiter's own one-to-one task (a LinkedIn message, a call)
+        :param senders: {applicant id: res.users} the user each automated email would leave
+            as (drips): the sender's daily limit is decided in the same call
         :return: {applicant id: ContactDecision}
         """
         at = at or fields.Datetime.now()
@@ -57,7 +60,155 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             applicant.id: self._check_one(applicant, channel, at, automated, facts)
             for applicant in applicants
         }
-        return self._check_employer_pressure(applicants, at, automated, decisions)
+        decisions = self._check_employer_pressure(applicants, at, automated, decisions)
+        if senders and channel == "email" and automated:
+            decisions = self._check_sender_limits(applicants, at, decisions, senders)
+        return decisions
+
+    # --- sender limits (issue 11) ---
+    @api.model
+    def _check_sender_limits(self, applicants, at, decisions, senders):
+        """Postpone the allowed candidates beyond their sender's limit of the day (counting
+        those allowed earlier in this check) to the start of the sender's next day."""
+        users = self.env["res.users"].browse({user.id for user in senders.values() if user})
+        usage = self._get_sender_usage(users, at)
+        for applicant in applicants:
+            sender = senders.get(applicant.id)
+            if not sender or decisions[applicant.id].state != "allowed":
+                continue
+            today = usage[sender.id]
+            if today["limit"] is None or today["sent"] < today["limit"]:
+                today["sent"] += 1
+                continue
+            decisions[applicant.id] = ContactDecision(
+                "postponed",
+                "sender_limit",
+                today["next_day"],
+                self.env._(
+                    "Sender limit: %(sender)s sent %(limit)s of %(limit)s drip emails today",
+                    sender=sender.name,
+                    limit=today["limit"],
+                ),
+            )
+        return decisions
+
+    @api.model
+    def _get_sender_usage(self, users, at=None):
+        """{user id: {sent, limit, next_day}}: drip emails sent by each user on their day of
+        `at` (their time zone), their limit that day (None: no limit) and when their next
+        day starts (naive UTC). Two queries for all users of one time zone."""
+        at = at or fields.Datetime.now()
+        # sudo: a sender's count covers every drip email they sent, whoever asks
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        users = users.sudo()
+        first_sent = {}
+        new = users.filtered(lambda user: not user.drip_sender_since)
+        if new:
+            first_sent = dict(
+                Touchpoint._read_group(self._sender_sent_domain(new), ["user_id"], ["date:min"])
+            )
+        usage = {}
+        for tz_name, group in users.grouped(lambda user: user.tz or "UTC").items():
+            tz = pytz.timezone(tz_name)
+            day = pytz.utc.localize(at).astimezone(tz).date()
+            start, end = (
+                tz.localize(datetime.combine(day + timedelta(days=offset), time.min))
+                .astimezone(pytz.utc)
+                .replace(tzinfo=None)
+                for offset in (0, 1)
+            )
+            counts = dict(
+                Touchpoint._read_group(
+                    [*self._sender_sent_domain(group), ("date", ">=", start), ("date", "<", end)],
+                    ["user_id"],
+                    ["__count"],
+                )
+            )
+            for user in group:
+                since = user.drip_sender_since or (first_sent.get(user) and first_sent[user].date())
+                usage[user.id] = {
+                    "sent": counts.get(user, 0),
+                    "limit": self._sender_daily_limit(user, day, since),
+                    "next_day": end,
+                }
+        return usage
+
+    @api.model
+    def _sender_sent_domain(self, users):
+        """Touchpoints of the drip emails that left as `users`."""
+        return [
+            ("user_id", "in", users.ids),
+            ("enrollment_id", "!=", False),
+            ("channel", "=", "email"),
+            ("direction", "=", "outbound"),
+            ("automated", "=", True),
+            ("outcome", "!=", "planned"),
+        ]
+
+    @api.model
+    def _sender_daily_limit(self, user, day, since):
+        """Drip emails `user` may send on `day`: the daily cap (the user's, else the company's),
+        and while the mailbox is new (first drip email, or the user's date, on `since`) the
+        ramp: first-day count plus the daily step per day since. None: no limit."""
+        company = user.company_id
+        cap = user.drip_sender_daily_cap or company.drip_sender_daily_cap
+        limit = None
+        if company.drip_sender_ramp_start:
+            age = max(0, (day - since).days) if since else 0
+            limit = company.drip_sender_ramp_start + company.drip_sender_ramp_step * age
+        if cap > 0:
+            limit = min(cap, limit) if limit is not None else cap
+        return limit
+
+    @api.model
+    def _sender_is_limited(self, user):
+        company = user.company_id
+        return bool(
+            user.drip_sender_daily_cap > 0
+            or company.drip_sender_daily_cap > 0
+            or company.drip_sender_ramp_start > 0
+        )
+
+    @api.model
+    def _hold_senders(self, users):
+        """Before counting what the limited `users` sent today, take each one's row for this
+        transaction; return those another transaction (a cron worker sending as them right
+        now) holds: their emails wait for it. The row is also marked as written, so a worker
+        whose snapshot predates this transaction's commit fails to take it (serialization
+        error, its batch is run again) instead of counting on a stale total."""
+        # sudo: the cron's technical bookkeeping on the sender, whoever runs the drip
+        limited = users.sudo().filtered(self._sender_is_limited)
+        if not limited:
+            return users.browse()
+        limited.flush_recordset(["drip_sender_since"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(limited.ids),
+            )
+        )
+        held = [row[0] for row in rows]
+        if held:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET drip_sender_since = drip_sender_since WHERE id IN %s",
+                    tuple(held),
+                )
+            )
+        return limited.browse(set(limited.ids) - set(held)).sudo(False)
+
+    @api.model
+    def _reserve_senders(self, users, at):
+        """The limited `users` send their drip emails now (rows held, see _hold_senders): a
+        new mailbox's ramp starts with its first drip email."""
+        # sudo: the cron's technical bookkeeping on the sender, whoever runs the drip
+        limited = users.sudo().filtered(
+            lambda user: not user.drip_sender_since and self._sender_is_limited(user)
+        )
+        if limited:
+            limited.drip_sender_since = at.date()
+
+    # --- end sender limits ---
 
     @api.model
     def _prefetch_facts(self, applicants, channel, at):

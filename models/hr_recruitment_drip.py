@@ -110,6 +110,19 @@ class HrRecruitmentDrip(models.Model):
     converted_count = fields.Integer(compute="_compute_statistics")
     opted_out_count = fields.Integer(compute="_compute_statistics")
     converted_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
+    sender_sent_today = fields.Integer(
+        string="Sent Today by the Owner", compute="_compute_sender_usage"
+    )
+    sender_daily_limit = fields.Integer(
+        string="Owner's Limit Today", compute="_compute_sender_usage", help="0: no limit."
+    )
+    sender_usage = fields.Char(
+        string="Sent Today / Limit",
+        compute="_compute_sender_usage",
+        help="Drip emails the owner (the sender) sent today, in their time zone, out of their "
+        "daily limit (Settings, or the user's own); the next ones wait for the next sending "
+        "window.",
+    )
 
     _send_hours_check = models.Constraint(
         "CHECK(send_hour_from >= 0 AND send_hour_to <= 24 AND send_hour_from < send_hour_to)",
@@ -118,6 +131,22 @@ class HrRecruitmentDrip(models.Model):
     _open_wait_days_check = models.Constraint(
         "CHECK(open_wait_days >= 0)", "The days to wait for an open cannot be negative."
     )
+
+    @api.depends("user_id")
+    def _compute_sender_usage(self):
+        usage = self.env["hr.recruitment.contact.policy"]._get_sender_usage(self.user_id)
+        for drip in self:
+            today = usage.get(drip.user_id.id)
+            if not today:
+                drip.update({"sender_sent_today": 0, "sender_daily_limit": 0, "sender_usage": ""})
+                continue
+            drip.sender_sent_today = today["sent"]
+            drip.sender_daily_limit = today["limit"] or 0
+            drip.sender_usage = (
+                f"{today['sent']} / {today['limit']}"
+                if today["limit"] is not None
+                else self.env._("%(sent)s / no limit", sent=today["sent"])
+            )
 
     @api.depends("enrollment_ids.state", "step_ids")
     def _compute_statistics(self):
@@ -306,7 +335,7 @@ class HrRecruitmentDrip(models.Model):
             )
         )
         if enrollments:
-            self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger(
+            self.env["hr.recruitment.drip.enrollment"]._trigger_processing(
                 min(enrollments.mapped("next_run_at"))
             )
         return {"enrollments": enrollments.sudo(False), "skipped": skipped}

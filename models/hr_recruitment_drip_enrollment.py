@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
 from .hr_recruitment_resource import RESOURCE_LINK_LABEL_PREFIX
@@ -226,7 +227,7 @@ class HrRecruitmentDripEnrollment(models.Model):
             if not enrollment.activity_id:
                 values["next_run_at"] = max(enrollment.next_run_at or now, now)
             enrollment._as_state_machine().write(values)
-        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+        self._trigger_processing()
 
     def action_stop(self):
         self._check_state(
@@ -332,8 +333,16 @@ class HrRecruitmentDripEnrollment(models.Model):
                 }
             )
 
-    def _postpone(self, until, note):
+    def _postpone(self, until, note, reason=None):
+        """Run again at `until`; `note` says why on the enrollment. `reason` names the hold
+        (e.g. "sender_limit")."""
         self.write({"next_run_at": until, "status_note": note})
+
+    def _get_drip_sender(self, step):
+        """The user the email of `step` leaves as for this enrollment (its sender limit
+        applies): the drip's owner."""
+        self.ensure_one()
+        return step.drip_id.user_id
 
     # ------------------------------------------------------------
     # Processing due steps
@@ -344,29 +353,31 @@ class HrRecruitmentDripEnrollment(models.Model):
         return [("state", "=", "running"), ("next_run_at", "<=", fields.Datetime.now())]
 
     @api.model
-    def _cron_process_due_steps(self, batch_size=DRIP_BATCH_SIZE):
-        """Run the due steps in batches; rows locked by another worker are skipped (it runs
-        them), each batch commits with its sends, so a crash loses or repeats nothing.
+    def _cron_process_due_steps(self, batch_size=DRIP_BATCH_SIZE, worker=1, workers=1):
+        """Run the due steps in batches; each batch commits with its sends, so a crash loses
+        or repeats nothing.
+
+        Several scheduled actions share the work (one per cron worker, see
+        data/ir_cron_data.xml): action `worker` of `workers` runs the candidates whose id
+        modulo `workers` is `worker - 1` (one candidate's enrollments never run on two workers
+        at once), and claims its batches with FOR UPDATE SKIP LOCKED, so rows another run
+        holds (a copy of the action, a run by hand) are left to it.
 
         A batch that hits a serialization failure or a deadlock (another worker committed
-        these rows after this transaction's snapshot) is rolled back and selected again, a
-        few times with a short back-off, so the run goes on instead of failing."""
+        these rows, or sent as the same limited sender, after this transaction's snapshot)
+        is rolled back and claimed again, a few times with a short back-off, so the run goes
+        on instead of failing."""
         cron = self.env["ir.cron"]
-        domain = self._get_due_domain()
-        cron._commit_progress(remaining=self.search_count(domain))
-        seen = []  # locked by another worker, or already handled in this run
+        shard = (worker, workers)
+        cron._commit_progress(remaining=self._count_due(shard))
+        seen = []  # already handled in this run (some stay due: a wait that ends now...)
         retries = 0
         while True:
             try:
-                batch = self.search(
-                    domain + [("id", "not in", seen)], limit=batch_size, order="next_run_at, id"
-                )
+                batch = self._claim_due_batch(batch_size, shard, seen)
                 if not batch:
                     break
-                locked = batch.try_lock_for_update()
-                # read again after locking: another worker may have moved them meanwhile
-                locked.invalidate_recordset()
-                locked.filtered_domain(domain)._process_due()
+                batch._process_due()
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 if retries >= DRIP_CONCURRENCY_RETRIES:
                     raise
@@ -384,8 +395,61 @@ class HrRecruitmentDripEnrollment(models.Model):
                 continue
             retries = 0
             seen += batch.ids
-            if not cron._commit_progress(len(locked)):
+            if not cron._commit_progress(len(batch)):
                 break
+
+    @api.model
+    def _due_query(self, shard=(1, 1), exclude=(), order=None):
+        """The due enrollments of one share of the work (see _cron_process_due_steps)."""
+        domain = self._get_due_domain()
+        if exclude:
+            domain = [*domain, ("id", "not in", list(exclude))]
+        query = self._search(domain, order=order)
+        worker, workers = shard
+        if workers > 1:
+            query.add_where(
+                SQL(
+                    "%s %% %s = %s",
+                    SQL.identifier(self._table, "applicant_id"),
+                    workers,
+                    (worker - 1) % workers,
+                )
+            )
+        return query
+
+    @api.model
+    def _count_due(self, shard=(1, 1)):
+        query = self._due_query(shard)
+        return self.env.execute_query(query.select(SQL("COUNT(*)")))[0][0]
+
+    @api.model
+    def _claim_due_batch(self, batch_size, shard=(1, 1), exclude=()):
+        """Lock and return the next `batch_size` due enrollments of this share that no other
+        transaction holds, oldest first, in one query."""
+        query = self._due_query(shard, exclude, order="next_run_at, id")
+        query.limit = batch_size
+        rows = self.env.execute_query(
+            SQL(
+                "%s FOR UPDATE OF %s SKIP LOCKED",
+                query.select(),
+                SQL.identifier(self._table),
+            )
+        )
+        return self.browse(row[0] for row in rows)
+
+    @api.model
+    def _trigger_processing(self, at=None):
+        """Wake every scheduled action that runs the due steps (one per cron worker)."""
+        # sudo: scheduling the drip's own technical actions, whoever enrolled or resumed
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .search(
+                [("model_id.model", "=", self._name), ("code", "like", "._cron_process_due_steps(")]
+            )
+        )
+        for cron in crons:
+            cron._trigger(at)
 
     def _process_due(self):
         """Run the current step of these (locked, due) enrollments: one send per step/variant."""
@@ -397,13 +461,17 @@ class HrRecruitmentDripEnrollment(models.Model):
         orphans = self.filtered(lambda e: not e.step_id)
         orphans._stop("error", self.env._("The step to run was deleted from the drip."))
         foreign = (self - orphans)._stop_other_company()
+        busy = (self - orphans - foreign)._filter_busy_senders()
+        if busy:
+            # another worker sends as their sender right now: they stay due, for a later run
+            self._trigger_processing(now + timedelta(minutes=1))
         holidays = {}
         sent_email = False
-        for step, enrollments in (self - orphans - foreign).grouped("step_id").items():
+        for step, enrollments in (self - orphans - foreign - busy).grouped("step_id").items():
             enrollments = enrollments._apply_condition(step, now)
             if step.channel in AUTOMATED_CHANNELS:
                 enrollments = enrollments._apply_window(step.drip_id, now, holidays)
-            enrollments = enrollments._apply_contact_policy(step, now)
+            enrollments = enrollments._apply_contact_policy(step, now, holidays)
             if not enrollments:
                 continue
             variants = step.variant_ids
@@ -509,8 +577,23 @@ class HrRecruitmentDripEnrollment(models.Model):
             activities.sudo().action_feedback(
                 feedback=self.env._("The candidate's data was filled in: the drip goes on.")
             )
-        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+        self._trigger_processing()
         return released
+
+    def _filter_busy_senders(self):
+        """Hold the limited senders of these enrollments' email steps for this transaction
+        (contact policy, sender limits); return the enrollments whose sender another
+        transaction holds."""
+        emails = self.filtered(lambda e: e.step_id.channel == "email")
+        sender_of = {
+            enrollment: enrollment._get_drip_sender(enrollment.step_id) for enrollment in emails
+        }
+        if not sender_of:
+            return self.browse()
+        busy = self.env["hr.recruitment.contact.policy"]._hold_senders(
+            self.env["res.users"].union(*sender_of.values())
+        )
+        return emails.filtered(lambda e: sender_of[e] in busy)
 
     def _filter_other_company(self):
         """The enrollments whose candidate is not (any more) of the drip's company."""
@@ -605,9 +688,28 @@ class HrRecruitmentDripEnrollment(models.Model):
     def _apply_window(self, drip, now, holidays):
         """Postpone the enrollments outside the drip's sending window; return the others."""
         inside = self.browse()
+        later = defaultdict(lambda: self.browse())
+        for enrollment, start in self._get_window_starts(drip, now, holidays).items():
+            if start <= now:
+                inside |= enrollment
+            else:
+                later[start] |= enrollment
+        for start, enrollments in later.items():
+            enrollments._postpone(
+                start,
+                self.env._(
+                    "Outside the sending window: next send at %(date)s (UTC)",
+                    date=fields.Datetime.to_string(start),
+                ),
+            )
+        return inside
+
+    def _get_window_starts(self, drip, now, holidays):
+        """{enrollment: first moment >= now in the drip's sending window (naive UTC)}, in the
+        candidate's time zone (else the owner's, else the company's)."""
         weekdays = drip._get_window_weekdays()
         owner_tz = drip.user_id.tz
-        later = defaultdict(lambda: self.browse())
+        starts = {}
         for enrollment in self:
             company = enrollment.applicant_id.company_id or drip.company_id
             tz_name = (
@@ -625,22 +727,10 @@ class HrRecruitmentDripEnrollment(models.Model):
                 company_holidays = holidays[company.id]
             else:
                 company_holidays = set()
-            start = self._next_window_start(
+            starts[enrollment] = self._next_window_start(
                 now, pytz.timezone(tz_name), weekdays, drip, company_holidays
             )
-            if start <= now:
-                inside |= enrollment
-            else:
-                later[start] |= enrollment
-        for start, enrollments in later.items():
-            enrollments._postpone(
-                start,
-                self.env._(
-                    "Outside the sending window: next send at %(date)s (UTC)",
-                    date=fields.Datetime.to_string(start),
-                ),
-            )
-        return inside
+        return starts
 
     @api.model
     def _next_window_start(self, now, tz, weekdays, drip, holidays):
@@ -689,28 +779,57 @@ class HrRecruitmentDripEnrollment(models.Model):
                 day += timedelta(days=1)
         return dates
 
-    def _apply_contact_policy(self, step, now):
-        """Ask the contact policy; stop the refused, postpone the postponed, return the rest."""
+    def _apply_contact_policy(self, step, now, holidays=None):
+        """Ask the contact policy (per candidate, and per sender for emails); stop the
+        refused, postpone the postponed, return the rest."""
         channel = POLICY_CHANNELS.get(step.channel, "phone")
         automated = step.channel in AUTOMATED_CHANNELS
+        senders = {}
+        if step.channel == "email":
+            senders = {e.applicant_id.id: e._get_drip_sender(step) for e in self}
         # the drip's own sending window (checked before) replaces the company's
-        decisions = (
-            self.env["hr.recruitment.contact.policy"]
-            .with_context(outreach_own_window=True)
-            ._check(self.applicant_id, channel, at=now, automated=automated)
+        Policy = self.env["hr.recruitment.contact.policy"].with_context(outreach_own_window=True)
+        decisions = Policy._check(
+            self.applicant_id, channel, at=now, automated=automated, senders=senders or None
         )
         allowed = self.browse()
+        over_limit = self.browse()
         for enrollment in self:
             decision = decisions[enrollment.applicant_id.id]
             if decision.state == "allowed":
                 allowed |= enrollment
+            elif decision.state == "postponed" and decision.reason == "sender_limit":
+                over_limit |= enrollment
             elif decision.state == "postponed":
                 enrollment._postpone(decision.until or now + timedelta(hours=1), decision.message)
             else:
                 reason = POLICY_STOP_REASONS.get(decision.reason, "error")
                 enrollment._stop(reason, decision.message if reason == "error" else False)
                 enrollment.status_note = decision.message
+        over_limit._postpone_to_next_window(step, decisions, holidays or {})
+        if senders and allowed:
+            Policy._reserve_senders(
+                self.env["res.users"].union(*(senders[a.id] for a in allowed.applicant_id)), now
+            )
         return allowed
+
+    def _postpone_to_next_window(self, step, decisions, holidays):
+        """Over their sender's limit: wait for the drip's first sending window from the
+        sender's next day (never dropped)."""
+        for until, enrollments in self.grouped(
+            lambda e: decisions[e.applicant_id.id].until
+        ).items():
+            starts = enrollments._get_window_starts(step.drip_id, until, holidays)
+            for enrollment in enrollments:
+                enrollment._postpone(
+                    starts[enrollment],
+                    self.env._(
+                        "%(why)s: next send at %(date)s (UTC)",
+                        why=decisions[enrollment.applicant_id.id].message,
+                        date=fields.Datetime.to_string(starts[enrollment]),
+                    ),
+                    reason="sender_limit",
+                )
 
     def _execute_isolated(self, step, variant, now):
         """Execute in a savepoint; on failure retry one by one so one bad candidate stops
@@ -735,8 +854,10 @@ class HrRecruitmentDripEnrollment(models.Model):
         )
 
     def _execute_step(self, step, variant, now):
-        executor = {"email": self._send_email, "sms": self._send_sms}.get(
-            step.channel, self._schedule_task
+        # the whole batch in one composer chunk (models/ir_config_parameter.py)
+        enrollments = self.with_context(outreach_mail_batch_size=len(self))
+        executor = {"email": enrollments._send_email, "sms": enrollments._send_sms}.get(
+            step.channel, enrollments._schedule_task
         )
         executor(step, variant, now)
 
@@ -981,7 +1102,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         for enrollment in going:
             enrollment.status_note = False
             enrollment._advance(enrollment.step_id, now)
-        self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+        self._trigger_processing()
 
     def _on_activity_cancelled(self):
         """The owner cancelled the manual step: skip it, go on."""
@@ -1004,4 +1125,4 @@ class HrRecruitmentDripEnrollment(models.Model):
         )
         if waiting:
             waiting.write({"next_run_at": fields.Datetime.now()})
-            self.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")._trigger()
+            self._trigger_processing()

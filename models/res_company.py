@@ -42,6 +42,23 @@ class ResCompany(models.Model):
         "line (legal suffixes and case ignored), or an email domain such as @acme.com. "
         "With Invoicing, invoiced customers are added automatically.",
     )
+    drip_sender_daily_cap = fields.Integer(
+        string="Drip Emails per Sender per Day",
+        default=150,
+        help="Drip emails one sender (the user an email leaves as) may send per day, in the "
+        "sender's time zone; the next ones wait for the next sending window. 0: no limit.",
+    )
+    drip_sender_ramp_start = fields.Integer(
+        string="New Mailbox: First Day",
+        default=20,
+        help="Drip emails a new mailbox may send on its first day (new: since its first drip "
+        "email, or the date set on the user). 0: no ramp.",
+    )
+    drip_sender_ramp_step = fields.Integer(
+        string="New Mailbox: More per Day",
+        default=10,
+        help="Drip emails added to a new mailbox's daily limit each day, up to the daily cap.",
+    )
     outreach_window_start = fields.Float(string="Sending Window From", default=9.0)
     outreach_window_end = fields.Float(string="Sending Window To", default=18.0)
     outreach_window_weekdays = fields.Boolean(string="Weekdays Only", default=True)

@@ -25,6 +25,15 @@ class ResConfigSettings(models.TransientModel):
     outreach_excluded_employers = fields.Text(
         related="company_id.outreach_excluded_employers", readonly=False
     )
+    drip_sender_daily_cap = fields.Integer(
+        related="company_id.drip_sender_daily_cap", readonly=False
+    )
+    drip_sender_ramp_start = fields.Integer(
+        related="company_id.drip_sender_ramp_start", readonly=False
+    )
+    drip_sender_ramp_step = fields.Integer(
+        related="company_id.drip_sender_ramp_step", readonly=False
+    )
     outreach_window_start = fields.Float(related="company_id.outreach_window_start", readonly=False)
     outreach_window_end = fields.Float(related="company_id.outreach_window_end", readonly=False)
     outreach_window_weekdays = fields.Boolean(

@@ -20,6 +20,16 @@ class ResUsers(models.Model):
         "matches for your open roles and your drips in error (sent only when there is something).",
     )
 
+    drip_sender_daily_cap = fields.Integer(
+        string="Drip Emails per Day",
+        help="Drip emails this user may send per day as a sender; 0: the company's setting.",
+    )
+    drip_sender_since = fields.Date(
+        string="Mailbox Sending Since",
+        help="Start of this mailbox's ramp (fewer drip emails per day while it is new). Set "
+        "on its first drip email when empty; set an old date for a mailbox already warmed up.",
+    )
+
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + ["passive_weekly_digest"]

@@ -19,6 +19,8 @@ class DripCommon(PassiveCommon):
         # drip steps are automated messages and count toward the contact caps: the default
         # (one a week) would postpone the follow-ups 3 business days apart tested here
         cls.env.company.write({"outreach_cap_short_count": 3, "outreach_cap_long_count": 10})
+        # no slow start for new mailboxes here (tests/test_drip_sender_limits.py tests it)
+        cls.env.company.drip_sender_ramp_start = 0
         cls.user_officer.tz = "UTC"
         cls.talent_dan, cls.talent_eve = cls.env["hr.applicant"].create(
             [
@@ -106,12 +108,17 @@ class DripCommon(PassiveCommon):
         )
         cls.step_1, cls.step_2, cls.step_3 = cls.drip.step_ids
         cls.cron = cls.env.ref("hr_recruitment_passive.ir_cron_drip_process_due_steps")
+        # one scheduled action per cron worker, each running its share of the candidates
+        cls.crons = cls.cron | cls.env.ref(
+            "hr_recruitment_passive.ir_cron_drip_process_due_steps_2"
+        )
 
     def _run_drip_cron(self):
         """Run the scheduled action as the cron worker does (own transaction, commits)."""
         self.env.flush_all()
         with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
+            for cron in self.crons:
+                cron.method_direct_trigger()
         self.env.invalidate_all()
 
     def _enrollments(self, talents=None):

@@ -71,7 +71,8 @@ class BoundariesDripCommon(DripCommon, SMSCase):
 
     def _run_drip_cron(self):
         self.env.flush_all()
-        self.cron.method_direct_trigger()  # an HttpCase's registry is already in test mode
+        for cron in self.crons:  # an HttpCase's registry is already in test mode
+            cron.method_direct_trigger()
         self.env.invalidate_all()
 
     def _run_and_send(self):

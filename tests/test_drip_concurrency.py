@@ -1,3 +1,4 @@
+import threading
 import uuid
 from contextlib import contextmanager
 from unittest.mock import patch
@@ -163,38 +164,149 @@ class TestDripConcurrency(TransactionCase):
         self.assertEqual(steps, [2] * 5)
 
     def test_serialization_failure_is_retried_in_the_same_run(self):
-        """Worker B selects the due rows (its REPEATABLE READ snapshot), then worker A processes
-        two of them and commits before B locks: B's lock raises a serialization failure. B
-        rolls the batch back, selects again and runs the three others; nobody gets two mails."""
+        """Worker B's transaction has started (its REPEATABLE READ snapshot), then worker A
+        processes two of the due rows and commits before B claims them: B's claim raises a
+        serialization failure. B rolls the batch back, claims again and runs the three
+        others; nobody gets two mails."""
         Enrollment = type(self.env["hr.recruitment.drip.enrollment"])
-        original_lock = Enrollment.try_lock_for_update
+        original_claim = Enrollment._claim_due_batch
         failures = []
         raced = []
 
-        def worker_a_commits_first(records, *args, **kwargs):
-            if records._name == Enrollment._name and not raced:
-                raced.append(records.ids)
+        def worker_a_commits_first(model, *args, **kwargs):
+            if not raced:
+                raced.append(True)
+                model.env.cr.execute("SELECT 1")  # B's snapshot is taken
                 with self._real_env() as env_a:
                     mine = env_a[Enrollment._name].browse(self.enrollment_ids[:2])
                     mine.try_lock_for_update()._process_due()
                     env_a.cr.commit()
                 try:
-                    return original_lock(records, *args, **kwargs)
+                    return original_claim(model, *args, **kwargs)
                 except SerializationFailure as error:
                     failures.append(error)
                     raise
-            return original_lock(records, *args, **kwargs)
+            return original_claim(model, *args, **kwargs)
 
         module = "odoo.addons.hr_recruitment_passive.models.hr_recruitment_drip_enrollment"
         with (
             self._real_env() as env_b,
-            patch.object(Enrollment, "try_lock_for_update", worker_a_commits_first),
+            patch.object(Enrollment, "_claim_due_batch", worker_a_commits_first),
             patch(f"{module}.sleep") as back_off,
         ):
             env_b["hr.recruitment.drip.enrollment"]._cron_process_due_steps()
-        self.assertEqual(len(failures), 1, "B's first lock must lose the race")
+        self.assertEqual(len(failures), 1, "B's first claim must lose the race")
         back_off.assert_called_once()
         counts, touchpoints, steps = self._sent_per_applicant()
         self.assertEqual(set(counts.values()), {1}, "each candidate got step 1 exactly once")
         self.assertEqual(touchpoints, 5)
         self.assertEqual(steps, [2] * 5)
+
+    def _run_workers(self, shards, batch_size=2):
+        """Run the scheduled action once per shard, each in its own thread on its own
+        database connection, all at the same time; return the errors raised."""
+        errors = []
+        barrier = threading.Barrier(len(shards))
+
+        def work(worker, workers):
+            try:
+                with self._real_env() as env:
+                    barrier.wait(timeout=30)
+                    env["hr.recruitment.drip.enrollment"]._cron_process_due_steps(
+                        batch_size=batch_size, worker=worker, workers=workers
+                    )
+            except Exception as error:  # reported by the test
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=shard) for shard in shards]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return errors
+
+    def _commit_values(self, records_getter, values):
+        """Write and commit `values` on the records `records_getter(env)` returns; put the
+        old values back (committed) at the end of the test."""
+        with self._real_env() as env:
+            records = records_getter(env)
+            old = records.read(list(values))
+            records.write(values)
+            env.cr.commit()
+
+        def restore():
+            with self._real_env() as env:
+                for row in old:
+                    record_id = row.pop("id")
+                    records_getter(env).browse(record_id).write(row)
+                env.cr.commit()
+
+        self.addCleanup(restore)
+
+    def _no_sender_limits(self):
+        self._commit_values(
+            lambda env: env.ref("base.main_company"),
+            {"drip_sender_daily_cap": 0, "drip_sender_ramp_start": 0},
+        )
+
+    def test_two_worker_actions_share_the_work(self):
+        """The two scheduled actions (worker 1/2 and 2/2) run at once on real connections:
+        each candidate is run by exactly one of them, and every candidate is run."""
+        self._no_sender_limits()
+        self.assertEqual(self._run_workers([(1, 2), (2, 2)]), [])
+        counts, touchpoints, steps = self._sent_per_applicant()
+        self.assertEqual(set(counts.values()), {1}, "nobody twice, nobody skipped")
+        self.assertEqual(touchpoints, 5)
+        self.assertEqual(steps, [2] * 5)
+
+    def test_two_runs_of_one_action_claim_disjoint_batches(self):
+        """Two runs of the same share at once (a copied action, a run by hand): the SKIP
+        LOCKED claim gives them disjoint batches; nothing twice, nothing skipped."""
+        self._no_sender_limits()
+        self.assertEqual(self._run_workers([(1, 1), (1, 1)], batch_size=1), [])
+        counts, touchpoints, steps = self._sent_per_applicant()
+        self.assertEqual(set(counts.values()), {1}, "nobody twice, nobody skipped")
+        self.assertEqual(touchpoints, 5)
+        self.assertEqual(steps, [2] * 5)
+
+    def test_shards_split_by_candidate(self):
+        """Worker k of N runs the candidates whose id modulo N is k - 1, and only those."""
+        with self._real_env() as env:
+            Enrollment = env["hr.recruitment.drip.enrollment"]
+            mine = Enrollment.browse(self.enrollment_ids)
+            shares = []
+            for worker in (1, 2):
+                claimed = Enrollment._claim_due_batch(100, (worker, 2)) & mine
+                shares.append(claimed)
+                expected = mine.filtered(lambda e, w=worker: e.applicant_id.id % 2 == w - 1)
+                self.assertEqual(claimed, expected)
+            self.assertEqual(shares[0] | shares[1], mine)
+
+    def test_two_workers_respect_one_sender_limit(self):
+        """Both workers send as the same sender, limited to 3 a day: whatever the timing,
+        3 emails leave in all, nobody twice, and the 2 others wait for tomorrow (a worker
+        finding the sender held by the other leaves its candidates due for a later run)."""
+        self._commit_values(
+            lambda env: env.ref("base.user_admin"),
+            {"drip_sender_daily_cap": 3, "drip_sender_since": "2020-01-01"},
+        )
+        self.assertEqual(self._run_workers([(1, 2), (2, 2)], batch_size=1), [])
+        counts, _touchpoints, _steps = self._sent_per_applicant()
+        self.assertLessEqual(max(counts.values()), 1)
+        self.assertLessEqual(sum(counts.values()), 3)
+        with self._real_env() as env:  # the later run
+            env["hr.recruitment.drip.enrollment"]._cron_process_due_steps()
+        counts, touchpoints, steps = self._sent_per_applicant()
+        self.assertEqual(sorted(counts.values()), [0, 0, 1, 1, 1])
+        self.assertEqual(touchpoints, 3)
+        self.assertEqual(sorted(steps), [1, 1, 2, 2, 2])
+        with self._real_env() as env:
+            waiting = (
+                env["hr.recruitment.drip.enrollment"]
+                .browse(self.enrollment_ids)
+                .filtered(lambda e: e.step_id.sequence == 1)
+            )
+            self.assertEqual(set(waiting.mapped("state")), {"running"})
+            for enrollment in waiting:
+                self.assertIn("Sender limit", enrollment.status_note)
+                self.assertGreater(enrollment.next_run_at, env.cr.now())

@@ -44,6 +44,22 @@ class TestDripPerformance(DripCommon):
         large = self._queries_to_process(100, "large")
         self.assertLessEqual(abs(large - small), 5, f"10 steps: {small} queries, 100: {large}")
 
+    def test_one_composer_chunk_per_drip_batch(self):
+        """Without touching 'mail.batch_size' (50 by default), 10 or 200 due email steps cost
+        the same queries: the drip batch is one composer chunk (models/ir_config_parameter.py),
+        not one more chunk of ~30 queries per 50 candidates (issue 11, item 6)."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mail.batch_size", False)
+        self.assertFalse(params.get_param("mail.batch_size"))
+        self.company.drip_sender_daily_cap = 0  # 213 emails from one owner today
+        self._queries_to_process(3, "warmup")
+        small = self._queries_to_process(10, "ten")
+        large = self._queries_to_process(200, "twohundred")
+        # the ORM writes 100 rows per INSERT/UPDATE statement (INSERT_BATCH_SIZE): 8 tables
+        # written (mails, messages, traces, touchpoints, enrollments...) cost 8 more at 200;
+        # a second composer chunk alone would cost ~30 more per 50 candidates
+        self.assertLessEqual(abs(large - small), 10, f"10 steps: {small} queries, 200: {large}")
+
     def test_batch_compiles_once_renders_each_candidate(self):
         """The body is compiled once per batch (models/ir_qweb.py) yet each candidate gets
         their own name, title and signed preference link."""

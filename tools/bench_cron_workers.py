@@ -6,12 +6,14 @@ Two parts (see tools/bench-cron-workers, which calls both):
   and its enrollment made through the ORM, then copied with bulk SQL to TOTAL running
   enrollments of which DUE are due now (the others are due in two days). Every other scheduled
   action is switched off (the mail queue too: emails stay queued in mail.mail, nothing is sent
-  out), and an inactive copy of the drip's scheduled action is added for the last run.
-* otherwise, plain Python (Odoo's virtualenv): for each run, a copy of that database, then 1 or 2
-  ``odoo-bin --no-http --max-cron-threads=1`` processes; the clock starts when the drip's
-  scheduled action is made ready and the workers are woken (NOTIFY cron_trigger), and stops when
-  no due enrollment remains. Then it checks, in SQL: one touchpoint and one queued mail per due
-  enrollment (none twice, none skipped), nothing for the enrollments not due.
+  out); the drip's two scheduled actions (worker 1/2 and 2/2) wait.
+* otherwise, plain Python (Odoo's virtualenv): for each run, a copy of that database, then
+  ``odoo-bin --no-http`` with one cron thread, with two cron threads, with two cron worker
+  processes (prefork: ``--workers=1 --max-cron-threads=2``), then two processes with one cron
+  thread each; the clock starts when the drip's scheduled actions are made ready and
+  the workers are woken (NOTIFY cron_trigger), and stops when no due enrollment remains. Then
+  it checks, in SQL: one touchpoint and one queued mail per due enrollment (none twice, none
+  skipped), nothing for the enrollments not due.
 """
 
 import argparse
@@ -24,8 +26,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-DRIP_CRON_XMLID = "ir_cron_drip_process_due_steps"
-SECOND_CRON_NAME = "Benchmark: second drip scheduled action"
+# the drip's scheduled actions, one per cron worker (worker 1/2 and 2/2)
+DRIP_CRON_XMLIDS = ("ir_cron_drip_process_due_steps", "ir_cron_drip_process_due_steps_2")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -41,6 +43,17 @@ def build(env, total, due):
     pool = env.ref("hr_recruitment_passive.hr_talent_pool_passive")
     template = env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
     env.user.email = env.user.email or "admin@example.com"
+    # the run measures the work, not the holds: one sender sends them all (no daily cap nor
+    # new-mailbox ramp), all at one employer (no per-employer cap)
+    env.company.write(
+        {
+            "drip_sender_daily_cap": 0,
+            "drip_sender_ramp_start": 0,
+            "outreach_employer_cap_count": 0,
+            "outreach_cap_short_count": 100,
+            "outreach_cap_long_count": 100,
+        }
+    )
     drip = env["hr.recruitment.drip"].create(
         {
             "name": "Cron workers benchmark",
@@ -135,11 +148,12 @@ def build(env, total, due):
     )
     cr.execute("SELECT count(*) FROM bench_due")
     assert cr.fetchone()[0] == due
-    # only the drip's scheduled action runs; no email leaves (the mail queue cron is off)
-    drip_cron = env.ref(f"hr_recruitment_passive.{DRIP_CRON_XMLID}")
+    # only the drip's scheduled actions run; no email leaves (the mail queue cron is off)
     env["ir.cron"].search([]).write({"active": False})
-    drip_cron.write({"active": True, "nextcall": "2999-01-01 00:00:00"})
-    drip_cron.copy({"name": SECOND_CRON_NAME, "active": False, "nextcall": "2999-01-01"})
+    for xmlid in DRIP_CRON_XMLIDS:
+        env.ref(f"hr_recruitment_passive.{xmlid}").write(
+            {"active": True, "nextcall": "2999-01-01 00:00:00"}
+        )
     env["ir.cron.trigger"].search([]).unlink()
     cr.execute("ANALYZE")
     env.cr.commit()
@@ -209,15 +223,18 @@ def one(connection, query, params=None):
 
 
 def cpu_seconds(pid):
-    """User + system CPU time of a process (Linux /proc), in seconds."""
+    """User + system CPU time of a process and its live children (prefork cron workers), in
+    seconds (Linux /proc)."""
     try:
         fields_ = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields_[11]) + int(fields_[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
-def run(args, label, workers, second_cron):
+def run(args, label, processes, threads, prefork=False):
     db = f"{args.base_db}_run"
     admin = connect("postgres")
     one(admin, "SELECT 1")
@@ -226,7 +243,7 @@ def run(args, label, workers, second_cron):
         cr.execute(f'CREATE DATABASE "{db}" TEMPLATE "{args.base_db}"')
     procs, logs = [], []
     try:
-        for number in range(workers):
+        for number in range(processes):
             log = Path(args.workdir) / f"{label.replace(' ', '_')}_{number}.log"
             logs.append(log)
             procs.append(
@@ -239,7 +256,9 @@ def run(args, label, workers, second_cron):
                         "-d",
                         db,
                         "--no-http",
-                        "--max-cron-threads=1",
+                        f"--max-cron-threads={threads}",
+                        # prefork: each cron worker is a process of its own
+                        *(["--workers=1"] if prefork else []),
                         "--log-level=info",
                         f"--logfile={log}",
                     ],
@@ -255,9 +274,6 @@ def run(args, label, workers, second_cron):
         time.sleep(3)
         connection = connect(db)
         cpu_before = [cpu_seconds(proc.pid) for proc in procs]
-        names = ["Recruitment: send due drip sequence steps"]
-        if second_cron:
-            names.append(SECOND_CRON_NAME)
         due_sql = (
             "SELECT count(*) FROM hr_recruitment_drip_enrollment e JOIN bench_due d ON d.id = e.id"
             " WHERE e.state = 'running' AND e.next_run_at <= now() at time zone 'utc'"
@@ -266,10 +282,11 @@ def run(args, label, workers, second_cron):
         with connection.cursor() as cr:
             cr.execute(
                 "UPDATE ir_cron SET active = true, nextcall = now() at time zone 'utc'"
-                " WHERE cron_name = ANY(%s)",
-                [names],
+                " WHERE id IN (SELECT res_id FROM ir_model_data WHERE model = 'ir.cron'"
+                " AND module = 'hr_recruitment_passive' AND name = ANY(%s))",
+                [list(DRIP_CRON_XMLIDS)],
             )
-            assert cr.rowcount == len(names), cr.rowcount
+            assert cr.rowcount == len(DRIP_CRON_XMLIDS), cr.rowcount
         last_notify = 0.0
         while True:
             if time.monotonic() - last_notify > 1:
@@ -369,20 +386,23 @@ def main():
     parser.add_argument("--due", type=int, required=True)
     parser.add_argument("--timeout", type=int, default=3600)
     args = parser.parse_args()
+    # the drip has one scheduled action per cron worker (worker 1/2 and 2/2): one cron
+    # thread runs them one after the other, two threads or two processes at the same time
     plans = [
-        ("1 worker", 1, False),
-        ("2 workers", 2, False),
-        ("2 workers, 2 drip crons", 2, True),
+        ("1 worker", 1, 1, False),
+        ("2 cron threads, 1 process", 1, 2, False),
+        ("2 cron worker processes", 1, 2, True),  # --workers=1 --max-cron-threads=2
+        ("2 processes, 1 thread each", 2, 1, False),
     ]
     results = []
-    for label, workers, second_cron in plans:
+    for label, processes, threads, prefork in plans:
         print(f"== run: {label}", flush=True)
-        result = run(args, label, workers, second_cron)
+        result = run(args, label, processes, threads, prefork)
         results.append(result)
         print(f"   {result}", flush=True)
     print(f"BENCH total={args.total} due={args.due} (email steps; mails stay queued)")
     print(
-        "BENCH run                      | wall s | CPU s per worker | job runs | retries |"
+        f"BENCH {'run':<26} | wall s | CPU s per worker | job runs | retries |"
         " done once | twice | skipped | mails | not-due touched"
     )
     ok = True
@@ -390,7 +410,7 @@ def main():
         cpu = "+".join(f"{c:.0f}" for c in r["cpu"])
         runs = "+".join(str(n) for n in r["job_runs"])
         print(
-            f"BENCH {r['label']:<24} | {r['elapsed']:6.1f} | {cpu:>16} | {runs:>8} |"
+            f"BENCH {r['label']:<26} | {r['elapsed']:6.1f} | {cpu:>16} | {runs:>8} |"
             f" {r['retries']:7} | {r['enrollments_once']:9} | {r['enrollments_twice']:5} |"
             f" {r['skipped']:7} | {r['mails']:5} | {r['touchpoints_not_due']}"
         )

@@ -83,6 +83,9 @@ def main(env):
             "outreach_cap_short_count": 100,
             "outreach_cap_long_count": 100,
             "outreach_employer_cap_count": 0,
+            # one sender sends them all: no daily cap nor new-mailbox ramp
+            "drip_sender_daily_cap": 0,
+            "drip_sender_ramp_start": 0,
         }
     )
     Enrollment = env["hr.recruitment.drip.enrollment"]
@@ -104,9 +107,10 @@ def main(env):
     assert len(result["enrollments"]) == N, result["skipped"]
     env.cr.commit()
 
-    started = time.perf_counter()
+    started, queries = time.perf_counter(), env.cr.sql_log_count
     Enrollment._cron_process_due_steps()  # commits per batch (outside a cron: plain commits)
     drip_seconds = time.perf_counter() - started
+    drip_queries = env.cr.sql_log_count - queries
     drip_mails = env["mail.mail"].search_count(
         [("mailing_id", "in", drip.step_ids.variant_ids.mailing_id.ids)]
     )
@@ -114,21 +118,29 @@ def main(env):
 
     mailing = make_mailing(env, talents)
     env.cr.commit()
-    started = time.perf_counter()
+    started, queries = time.perf_counter(), env.cr.sql_log_count
     mailing.action_send_mail()  # commits internally
     mailing_seconds = time.perf_counter() - started
+    mailing_queries = env.cr.sql_log_count - queries
     mailing_mails = env["mail.mail"].search_count([("mailing_id", "=", mailing.id)])
     assert mailing_mails == N, f"{mailing_mails} mass-mailing mails for {N} candidates"
 
     drip_per_k = drip_seconds / N * 1000
     mailing_per_k = mailing_seconds / N * 1000
     print(f"BENCH N={N}")
-    print(f"BENCH drip due email step      : {drip_seconds:7.2f} s = {drip_per_k:5.2f} s / 1,000")
+    print(
+        f"BENCH drip due email step      : {drip_seconds:7.2f} s = {drip_per_k:5.2f} s / 1,000"
+        f" | {drip_queries:6} queries = {drip_queries / N * 1000:5.0f} / 1,000"
+    )
     print(
         f"BENCH mailing.action_send_mail : {mailing_seconds:7.2f} s "
         f"= {mailing_per_k:5.2f} s / 1,000"
+        f" | {mailing_queries:6} queries = {mailing_queries / N * 1000:5.0f} / 1,000"
     )
-    print(f"BENCH ratio drip / mass mailing: {drip_per_k / mailing_per_k:5.2f}")
+    print(
+        f"BENCH ratio drip / mass mailing: {drip_per_k / mailing_per_k:5.2f} (time),"
+        f" {drip_queries / max(mailing_queries, 1):5.2f} (queries)"
+    )
 
 
 if __name__ == "__main__":  # odoo-bin shell runs its stdin as __main__ with `env` defined

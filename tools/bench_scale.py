@@ -50,6 +50,8 @@ def build_fixture():
             "outreach_cap_short_count": 100,
             "outreach_cap_long_count": 100,
             "outreach_employer_cap_count": 0,
+            "drip_sender_daily_cap": 0,
+            "drip_sender_ramp_start": 0,
             "outreach_window_start": 0.0,
             "outreach_window_end": 24.0,
             "outreach_window_weekdays": False,

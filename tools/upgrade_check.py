@@ -3,6 +3,8 @@
 fill       create talents, applications, touchpoints and edit the addon's noupdate data, commit
 snapshot   write to PASSIVE_UPGRADE_OUT every stored value of every record of this addon's
            models and of its fields on other models (hr.applicant), plus record counts
+legacy_crons  put the drip's scheduled action back as it was before one per cron worker
+crons      check the drip's scheduled actions after the upgrade (one per worker)
 """
 
 import json
@@ -200,4 +202,45 @@ def snapshot():
     print(f"UPGRADE CHECK: snapshot {result['counts']}")
 
 
-{"fill": fill, "snapshot": snapshot}[step]()
+DRIP_CRONS = {
+    "ir_cron_drip_process_due_steps": "model._cron_process_due_steps(worker=1, workers=2)",
+    "ir_cron_drip_process_due_steps_2": "model._cron_process_due_steps(worker=2, workers=2)",
+}
+LEGACY_DRIP_CRON = (
+    "Recruitment: send due drip sequence steps",
+    "model._cron_process_due_steps()",
+    "19.0.1.1.0",
+)
+
+
+def legacy_crons():
+    """Put the drip's scheduled action back as 19.0.1.1.0 had it: one action running every
+    candidate (the second worker's action does not exist yet)."""
+    name, code, version = LEGACY_DRIP_CRON
+    first, second = (env.ref(f"{ADDON}.{xmlid}") for xmlid in DRIP_CRONS)
+    first.write({"name": name, "code": code})
+    env["ir.model.data"].search(
+        [("module", "=", ADDON), ("name", "=", "ir_cron_drip_process_due_steps_2")]
+    ).unlink()
+    second.unlink()
+    module = env["ir.module.module"].search([("name", "=", ADDON)])
+    env.cr.execute(
+        "UPDATE ir_module_module SET latest_version = %s WHERE id = %s", [version, module.id]
+    )
+    env.cr.commit()
+    print(f"UPGRADE CHECK: drip scheduled action set back to {version}")
+
+
+def crons():
+    """After the upgrade: one drip action per worker, each running its share."""
+    for xmlid, code in DRIP_CRONS.items():
+        cron = env.ref(f"{ADDON}.{xmlid}", raise_if_not_found=False)
+        assert cron, f"{xmlid} is missing after the upgrade"
+        assert cron.code.strip() == code, f"{xmlid}: {cron.code!r}"
+        assert cron.active, f"{xmlid} is not active"
+    other = env["ir.cron"].search([("code", "=", LEGACY_DRIP_CRON[1])])
+    assert not other, f"a drip action still runs every candidate: {other.mapped('name')}"
+    print(f"UPGRADE CHECK: drip scheduled actions {', '.join(DRIP_CRONS)} in place")
+
+
+{"fill": fill, "snapshot": snapshot, "legacy_crons": legacy_crons, "crons": crons}[step]()
