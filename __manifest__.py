@@ -2,7 +2,7 @@
     "name": "Passive Candidate Nurturing",
     "summary": "Profile, touchpoint log and multi-channel nurturing of passive candidates "
     "in Odoo Recruitment talent pools",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Human Resources/Recruitment",
     "author": "hr_recruitment_passive developers",
     "website": "https://github.com/hr-recruitment-passive/hr_recruitment_passive",
@@ -39,6 +39,8 @@
         "views/hr_recruitment_drip_template_report_views.xml",
         "views/hr_applicant_drip_views.xml",
         "wizards/hr_recruitment_drip_enroll_views.xml",
+        "wizards/hr_recruitment_drip_enrollment_stop_views.xml",
+        "wizards/hr_recruitment_touchpoint_archive_views.xml",
         "wizards/hr_recruitment_drip_step_preview_views.xml",
         "wizards/hr_job_passive_match_views.xml",
         "views/hr_job_views.xml",

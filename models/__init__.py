@@ -13,3 +13,4 @@ from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_rec
 from . import hr_recruitment_drip_template_report
 from . import ir_qweb, ir_mail_server, res_users
 from . import hr_job, hr_recruitment_availability_forecast
+from . import mail_mail, sms_sms
