@@ -255,9 +255,9 @@ class HrRecruitmentDripEnrollment(models.Model):
 
     def _is_resumable(self):
         self.ensure_one()
+        stopped_by_hand = self.stop_reason == "manual" and self.stopped_by_id
         return self.state == "paused" or (
-            self.state == "stopped"
-            and (self.stop_reason == "error" or (self.stop_reason == "manual" and self.stopped_by_id))
+            self.state == "stopped" and (self.stop_reason == "error" or bool(stopped_by_hand))
         )
 
     def action_stop(self):
@@ -602,8 +602,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                 enrollment._stop(
                     "error",
                     self.env._(
-                        "Step '%(step)s' depends on the previous email, which was not "
-                        "delivered.",
+                        "Step '%(step)s' depends on the previous email, which was not delivered.",
                         step=step.name,
                     ),
                 )
@@ -680,9 +679,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         drip's window or a step's delay changes, and on Resume."""
         now = now or fields.Datetime.now()
         holidays = {}
-        waiting = self.filtered(
-            lambda e: e.state == "running" and e.step_id and not e.activity_id
-        )
+        waiting = self.filtered(lambda e: e.state == "running" and e.step_id and not e.activity_id)
         for enrollment in waiting:
             step = enrollment.step_id
             if enrollment.wait_deadline:

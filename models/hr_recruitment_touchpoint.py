@@ -298,8 +298,9 @@ class HrRecruitmentTouchpoint(models.Model):
                         reason=reason,
                     ),
                     Markup().join(
-                        Markup("<li>%s</li>") % f"{fields.Datetime.to_string(t.date)} · {t.display_name}"
-                        for t in touchpoints
+                        Markup("<li>%s · %s</li>")
+                        % (fields.Datetime.to_string(touchpoint.date), touchpoint.display_name)
+                        for touchpoint in touchpoints
                     ),
                 )
             )
