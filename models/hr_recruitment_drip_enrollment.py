@@ -125,6 +125,11 @@ class HrRecruitmentDripEnrollment(models.Model):
     date_end = fields.Datetime(string="Ended On", readonly=True)
     touchpoint_ids = fields.One2many("hr.recruitment.touchpoint", "enrollment_id")
     touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
+    undelivered = fields.Boolean(
+        compute="_compute_undelivered",
+        search="_search_undelivered",
+        help="Waiting to send again a message that did not leave, or stopped because of it.",
+    )
 
     _one_running_per_drip = models.UniqueIndex(
         "(applicant_id, drip_id) WHERE state IN ('running', 'paused')",
@@ -141,6 +146,22 @@ class HrRecruitmentDripEnrollment(models.Model):
         )
         for enrollment in self:
             enrollment.touchpoint_count = counts.get(enrollment, 0)
+
+    def _compute_undelivered(self):
+        undelivered = self.filtered_domain(self._search_undelivered("in", [True]))
+        for enrollment in self:
+            enrollment.undelivered = enrollment in undelivered
+
+    def _search_undelivered(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return [
+            "|",
+            ("pause_reason", "=", "delivery_retry"),
+            "&",
+            ("state", "=", "stopped"),
+            ("touchpoint_ids.outcome", "=", "failed"),
+        ]
 
     @api.depends("applicant_id", "drip_id")
     def _compute_display_name(self):

@@ -5,7 +5,13 @@ class HrRecruitmentDripEnrollmentStop(models.TransientModel):
     _name = "hr.recruitment.drip.enrollment.stop"
     _description = "Stop a Drip Enrollment"
 
-    enrollment_ids = fields.Many2many("hr.recruitment.drip.enrollment", string="Enrollments")
+    enrollment_ids = fields.Many2many(
+        "hr.recruitment.drip.enrollment",
+        "hr_recruitment_drip_enrollment_stop_rel",
+        "wizard_id",
+        "enrollment_id",
+        string="Enrollments",
+    )
     reason = fields.Text(
         string="Why", required=True, help="Kept on the enrollment; it can be resumed later."
     )
