@@ -247,7 +247,7 @@ class HrRecruitmentDrip(models.Model):
                 [
                     ("drip_id", "in", self.ids),
                     ("state", "=", "running"),
-                    ("next_run_at", ">", fields.Datetime.now()),
+                    ("next_run_at", "!=", False),
                     *domain,
                 ]
             )
