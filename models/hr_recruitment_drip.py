@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 WEEKDAY_FIELDS = (
     "send_monday",
@@ -116,6 +117,7 @@ class HrRecruitmentDrip(models.Model):
         string="Last Send", compute="_compute_last_batch", help="When the drip last sent."
     )
     last_batch_count = fields.Integer(compute="_compute_last_batch")
+    last_batch_note = fields.Char(compute="_compute_last_batch")
     last_batch_failed_count = fields.Integer(
         string="Undelivered in Last Send",
         compute="_compute_last_batch",
@@ -199,6 +201,14 @@ class HrRecruitmentDrip(models.Model):
             drip.last_batch_date = date or False
             drip.last_batch_count = sum(counts.values())
             drip.last_batch_failed_count = counts.get("failed", 0)
+            drip.last_batch_note = drip.last_batch_failed_count and self.env._(
+                "The last send (%(date)s) was not delivered for %(failed)s of %(total)s "
+                "messages: the mail server or the SMS provider refused them. Those candidates "
+                "wait; the drip sends again later, or stops them with the reason.",
+                date=format_datetime(self.env, date),
+                failed=drip.last_batch_failed_count,
+                total=drip.last_batch_count,
+            )
 
     @api.depends("step_ids.ab_winner_to_apply")
     def _compute_ab_winner_step_ids(self):

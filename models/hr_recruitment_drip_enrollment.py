@@ -739,6 +739,8 @@ class HrRecruitmentDripEnrollment(models.Model):
             limit=limit,
             order="paused_until, id",
         )
+        if not paused:
+            return paused
         locked = paused.try_lock_for_update()
         locked.write(
             {"state": "running", "pause_reason": False, "paused_until": False, "status_note": False}
@@ -803,19 +805,15 @@ class HrRecruitmentDripEnrollment(models.Model):
             ._check(self.applicant_id, channel, at=now, automated=automated)
         )
         allowed = self.browse()
-        Policy = self.env["hr.recruitment.contact.policy"]
         for enrollment in self:
             decision = decisions[enrollment.applicant_id.id]
             if decision.state == "allowed":
                 allowed |= enrollment
             elif decision.state == "postponed":
                 until = decision.until or now + timedelta(hours=1)
-                note_env = enrollment._get_note_env()
                 enrollment._postpone(
                     until,
-                    Policy.with_env(note_env)._reason_message(
-                        decision.reason, enrollment._format_note_date(until)
-                    ),
+                    enrollment._get_policy_note(decision, until),
                     reason=POLICY_PAUSE_REASONS.get(decision.reason),
                 )
             else:
@@ -823,6 +821,16 @@ class HrRecruitmentDripEnrollment(models.Model):
                 enrollment._stop(reason, decision.message if reason == "error" else False)
                 enrollment.status_note = decision.message
         return allowed
+
+    def _get_policy_note(self, decision, until):
+        """The contact policy's postponement, with its date as the drip owner reads it."""
+        self.ensure_one()
+        date = self._format_note_date(until)
+        Policy = self.env["hr.recruitment.contact.policy"].with_env(self._get_note_env())
+        if Policy._reason_message(decision.reason) != decision.reason:
+            return Policy._reason_message(decision.reason, date)
+        # a rule with its own sentence (employer pressure): only the date is localized
+        return decision.message.replace(fields.Datetime.to_string(until), date)
 
     def _execute_isolated(self, step, variant, now):
         """Execute in a savepoint; on failure retry one by one so one bad candidate stops
