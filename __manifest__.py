@@ -39,6 +39,8 @@
         "views/hr_recruitment_drip_enrollment_views.xml",
         "views/hr_recruitment_drip_template_report_views.xml",
         "wizards/hr_recruitment_drip_enroll_views.xml",
+        "wizards/hr_recruitment_drip_enrollment_stop_views.xml",
+        "wizards/hr_recruitment_touchpoint_archive_views.xml",
         "wizards/hr_recruitment_drip_step_preview_views.xml",
         "wizards/hr_job_passive_match_views.xml",
         "views/hr_job_views.xml",

@@ -14,3 +14,4 @@ from . import hr_recruitment_outreach_field
 from . import hr_recruitment_drip_template_report
 from . import ir_config_parameter, ir_qweb, ir_mail_server, res_users
 from . import hr_job, hr_recruitment_availability_forecast
+from . import mail_mail, sms_sms

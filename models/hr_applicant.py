@@ -146,6 +146,7 @@ class HrApplicant(models.Model):
             ("contacted", "Contacted"),
             ("engaged", "Engaged"),
             ("nurturing", "Nurturing"),
+            ("snoozed", "Snoozed"),
             ("unresponsive", "Unresponsive"),
             ("opted_out", "Opted out"),
             ("do_not_contact", "Do not contact"),
@@ -383,11 +384,16 @@ class HrApplicant(models.Model):
         "unresponsive_date",
         "first_outreach_date",
         "last_response_date",
+        "outreach_snoozed_until",
+        "pool_applicant_id.outreach_snoozed_until",
         "talent_application_ids.job_id",
         "pool_applicant_id.talent_application_ids.job_id",
     )
     def _compute_outreach_status(self):
+        """The talent's outreach status; a snooze that ends is picked up by the daily
+        recompute (_cron_recompute_engagement)."""
         engaged_since = fields.Datetime.now() - timedelta(days=ENGAGED_DAYS)
+        today = fields.Date.today()
         for rec in self:
             talent = rec.pool_applicant_id or rec
             applications = (talent.talent_application_ids | rec).filtered("job_id")
@@ -402,6 +408,8 @@ class HrApplicant(models.Model):
                 rec.outreach_status = "opted_out"
             elif converted:
                 rec.outreach_status = "converted"
+            elif talent.outreach_snoozed_until and talent.outreach_snoozed_until > today:
+                rec.outreach_status = "snoozed"
             elif rec.unresponsive_date and (
                 not last_response or last_response < rec.unresponsive_date
             ):
@@ -683,9 +691,10 @@ class HrApplicant(models.Model):
         bounced, unresponsive, manual); the drip engine extends it to stop running enrollments."""
         return True
 
-    def _outreach_pause(self, until):
+    def _outreach_pause(self, until, reason=None):
         """Hold automated outreach to these candidates until `until` (a snooze, an
-        out-of-office reply); the drip engine extends it to pause running enrollments."""
+        out-of-office reply: `reason` "snooze" or "out_of_office"); the drip engine extends it
+        to pause running enrollments."""
         return True
 
     def _message_post_after_hook(self, message, msg_vals):
@@ -1000,7 +1009,7 @@ class HrApplicant(models.Model):
             else self.env._("Not now: contact again after %(date)s", date=until),
             declined=True,
         )
-        talents._outreach_pause(datetime.combine(until, time.min))
+        talents._outreach_pause(datetime.combine(until, time.min), reason="snooze")
         talents._outreach_plan_reengagement(until)
 
     def _outreach_plan_reengagement(self, until):
@@ -1392,7 +1401,7 @@ class HrApplicant(models.Model):
             resume_at = datetime.combine(until, time.min)
             if not talent.outreach_paused_until or talent.outreach_paused_until < resume_at:
                 talent.outreach_paused_until = resume_at
-            talent._outreach_pause(resume_at)
+            talent._outreach_pause(resume_at, reason="out_of_office")
 
     @api.model
     def _mailing_get_opt_out_list(self, mailing):
@@ -1535,15 +1544,31 @@ class HrApplicantDrip(models.Model):
         enrollments._stop(reason)
         return res
 
-    def _outreach_pause(self, until):
-        res = super()._outreach_pause(until)
+    def _outreach_pause(self, until, reason=None):
+        res = super()._outreach_pause(until, reason=reason)
         enrollments = self._get_drip_enrollments(
-            [("state", "=", "running"), ("next_run_at", "!=", False), ("next_run_at", "<", until)]
+            [
+                "|",
+                ("state", "=", "running"),
+                "&",
+                ("state", "=", "paused"),
+                ("pause_reason", "not in", ("manual", False)),
+                ("next_run_at", "!=", False),
+                ("next_run_at", "<", until),
+            ]
         )
-        enrollments._postpone(
-            until,
-            self.env._("Paused until %(date)s (UTC)", date=fields.Datetime.to_string(until)),
-        )
+        for enrollment in enrollments:
+            note_env = enrollment._get_note_env()
+            date = enrollment._format_note_date(until)
+            enrollment._postpone(
+                until,
+                note_env._("Snoozed by the candidate until %(date)s", date=date)
+                if reason == "snooze"
+                else note_env._("Out of office until %(date)s", date=date)
+                if reason == "out_of_office"
+                else note_env._("Paused until %(date)s", date=date),
+                reason=reason or "out_of_office",
+            )
         return res
 
     def _get_outreach_drip(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 WEEKDAY_FIELDS = (
     "send_monday",
@@ -10,8 +11,10 @@ WEEKDAY_FIELDS = (
     "send_saturday",
     "send_sunday",
 )
+# a change of these reschedules the drip's waiting enrollments
+WINDOW_FIELDS = {*WEEKDAY_FIELDS, "send_hour_from", "send_hour_to", "skip_public_holidays"}
 # the figures shown per drip, step, variant and recruiter (see _get_drip_statistics)
-STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced")
+STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced", "failed")
 
 
 class HrRecruitmentDrip(models.Model):
@@ -123,6 +126,16 @@ class HrRecruitmentDrip(models.Model):
         "daily limit (Settings, or the user's own); the next ones wait for the next sending "
         "window.",
     )
+    last_batch_date = fields.Datetime(
+        string="Last Send", compute="_compute_last_batch", help="When the drip last sent."
+    )
+    last_batch_count = fields.Integer(compute="_compute_last_batch")
+    last_batch_note = fields.Char(compute="_compute_last_batch")
+    last_batch_failed_count = fields.Integer(
+        string="Undelivered in Last Send",
+        compute="_compute_last_batch",
+        help="Messages of the drip's last send that never left (mail server or SMS provider).",
+    )
 
     _send_hours_check = models.Constraint(
         "CHECK(send_hour_from >= 0 AND send_hour_to <= 24 AND send_hour_from < send_hour_to)",
@@ -188,6 +201,44 @@ class HrRecruitmentDrip(models.Model):
                 }
             )
 
+    def _compute_last_batch(self):
+        """The drip's last send: the automated messages logged in its last run (one
+        transaction, one creation time), and how many of them never left."""
+        # sudo: figures only, shown with the drip
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        base = [("automated", "=", True), ("direction", "=", "outbound")]
+        latest = dict(
+            Touchpoint._read_group(
+                [("drip_id", "in", self.filtered("id").ids), *base],
+                ["drip_id"],
+                ["create_date:max"],
+            )
+        )
+        for drip in self:
+            date = latest.get(drip)
+            counts = (
+                dict(
+                    Touchpoint._read_group(
+                        [("drip_id", "=", drip.id), ("create_date", "=", date), *base],
+                        ["outcome"],
+                        ["__count"],
+                    )
+                )
+                if date
+                else {}
+            )
+            drip.last_batch_date = date or False
+            drip.last_batch_count = sum(counts.values())
+            drip.last_batch_failed_count = counts.get("failed", 0)
+            drip.last_batch_note = drip.last_batch_failed_count and self.env._(
+                "The last send (%(date)s) was not delivered for %(failed)s of %(total)s "
+                "messages: the mail server or the SMS provider refused them. Those candidates "
+                "wait; the drip sends again later, or stops them with the reason.",
+                date=format_datetime(self.env, date),
+                failed=drip.last_batch_failed_count,
+                total=drip.last_batch_count,
+            )
+
     @api.depends("step_ids.ab_winner_to_apply")
     def _compute_ab_winner_step_ids(self):
         for drip in self:
@@ -221,7 +272,25 @@ class HrRecruitmentDrip(models.Model):
         res = super().write(vals)
         # a drip restored with a template the drip may not send is refused (see _check_ready)
         restored.step_ids.variant_ids.filtered("split_percent")._check_quality()
+        if WINDOW_FIELDS & set(vals):
+            self._get_waiting_enrollments()._reschedule()
         return res
+
+    def _get_waiting_enrollments(self, domain=()):
+        """The running enrollments of these drips waiting for a later step time (sudo)."""
+        return (
+            self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a change of the drip reschedules every candidate in it, whoever enrolled them
+            .sudo()
+            .search(
+                [
+                    ("drip_id", "in", self.ids),
+                    ("state", "=", "running"),
+                    ("next_run_at", "!=", False),
+                    *domain,
+                ]
+            )
+        )
 
     def _get_sender_email(self):
         """From address of the drip's emails: the owner's, else the company's, else the
@@ -235,6 +304,12 @@ class HrRecruitmentDrip(models.Model):
             or company.alias_domain_id.default_from_email
             or self.env.user.email_formatted
         )
+
+    def action_view_undelivered(self):
+        """The enrollments held or stopped because a message did not leave."""
+        action = self.action_view_enrollments()
+        action["context"] = {"search_default_undelivered": 1}
+        return action
 
     def action_open_enroll_wizard(self):
         self.ensure_one()
@@ -329,6 +404,7 @@ class HrRecruitmentDrip(models.Model):
                         "applicant_id": talent.id,
                         "step_id": first_step.id,
                         "next_run_at": first_step._get_due_date(now, talent),
+                        "step_start_at": now,
                     }
                     for talent in eligible
                 ]

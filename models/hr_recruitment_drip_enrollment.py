@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
 from .hr_recruitment_resource import RESOURCE_LINK_LABEL_PREFIX
@@ -27,6 +27,19 @@ STOP_REASONS = [
     ("do_not_contact", "Do not contact"),
     ("error", "Error"),
 ]
+# why an enrollment is paused; all but "manual" come with an end (paused_until) and the cron
+# resumes them then
+PAUSE_REASONS = [
+    ("manual", "Paused by hand"),
+    ("snooze", "Snoozed by the candidate"),
+    ("out_of_office", "Out of office"),
+    ("sender_limit", "Sender limit reached"),
+    ("delivery_retry", "Delivery failed, retrying"),
+    ("missing_data", "Waiting for candidate data"),
+]
+# contact-policy postponements that pause (the candidate is away); the others (caps, quiet
+# days, window) are the drip's own pace: the enrollment keeps running and waits
+POLICY_PAUSE_REASONS = {"snoozed": "snooze", "away": "out_of_office"}
 # contact-policy refusals → stop reason (anything else is an error: no email, no phone, ...)
 POLICY_STOP_REASONS = {
     "opted_out": "opted_out",
@@ -36,6 +49,10 @@ POLICY_STOP_REASONS = {
 }
 # the contact-policy channel asked for each step channel (a generic task is a manual contact)
 POLICY_CHANNELS = {"email": "email", "sms": "sms", "linkedin": "linkedin", "phone": "phone"}
+# a message that did not leave for a temporary reason (mail server down, SMS provider error) is
+# sent again after each of these waits; after the last, the enrollment stops on an error
+DELIVERY_RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=4), timedelta(hours=24))
+TEMPORARY_FAILURES = {"mail_smtp", "unknown", "sms_server", "sms_acc", "sms_credit"}
 DRIP_BATCH_SIZE = 200
 # a batch that loses a race with another cron worker is selected again up to this many times
 DRIP_CONCURRENCY_RETRIES = 5
@@ -69,6 +86,22 @@ class HrRecruitmentDripEnrollment(models.Model):
         index=True,
     )
     stop_reason = fields.Selection(STOP_REASONS, index="btree_not_null")
+    stopped_by_id = fields.Many2one(
+        "res.users", string="Stopped By", readonly=True, ondelete="set null"
+    )
+    stop_comment = fields.Text(string="Why Stopped", readonly=True)
+    pause_reason = fields.Selection(
+        PAUSE_REASONS, string="Paused Because", readonly=True, index="btree_not_null"
+    )
+    paused_until = fields.Datetime(
+        readonly=True, help="When the drip resumes this paused enrollment by itself."
+    )
+    step_start_at = fields.Datetime(
+        string="Step Counted From",
+        readonly=True,
+        help="When the previous step happened (or the candidate was enrolled): the current "
+        "step's delay counts from here, so changing it reschedules the enrollment.",
+    )
     step_id = fields.Many2one(
         "hr.recruitment.drip.step",
         string="Current Step",
@@ -106,12 +139,18 @@ class HrRecruitmentDripEnrollment(models.Model):
     )
     touchpoint_ids = fields.One2many("hr.recruitment.touchpoint", "enrollment_id")
     touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
+    undelivered = fields.Boolean(
+        compute="_compute_undelivered",
+        search="_search_undelivered",
+        help="Waiting to send again a message that did not leave, or stopped because of it.",
+    )
 
     _one_running_per_drip = models.UniqueIndex(
         "(applicant_id, drip_id) WHERE state IN ('running', 'paused')",
         "This candidate is already running in this drip.",
     )
     _due_idx = models.Index("(next_run_at, id) WHERE state = 'running'")
+    _resume_idx = models.Index("(paused_until) WHERE state = 'paused'")
 
     def _compute_touchpoint_count(self):
         counts = dict(
@@ -121,6 +160,22 @@ class HrRecruitmentDripEnrollment(models.Model):
         )
         for enrollment in self:
             enrollment.touchpoint_count = counts.get(enrollment, 0)
+
+    def _compute_undelivered(self):
+        undelivered = self.filtered_domain(self._search_undelivered("in", [True]))
+        for enrollment in self:
+            enrollment.undelivered = enrollment in undelivered
+
+    def _search_undelivered(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return [
+            "|",
+            ("pause_reason", "=", "delivery_retry"),
+            "&",
+            ("state", "=", "stopped"),
+            ("touchpoint_ids.outcome", "=", "failed"),
+        ]
 
     @api.depends("applicant_id", "drip_id")
     def _compute_display_name(self):
@@ -195,45 +250,76 @@ class HrRecruitmentDripEnrollment(models.Model):
     def action_pause(self):
         self._check_state(("running",), self.env._("Only running enrollments can be paused."))
         self._as_state_machine().write(
-            {"state": "paused", "status_note": self.env._("Paused by hand")}
+            {
+                "state": "paused",
+                "pause_reason": "manual",
+                "paused_until": False,
+                "status_note": False,
+            }
         )
 
     def action_resume(self):
-        """Resume a paused enrollment, or retry one stopped on an error (after fixing it)."""
+        """Resume a paused enrollment, retry one stopped on an error (after fixing it), or take
+        back one stopped by hand; the step's time is computed again from now."""
         for enrollment in self:
-            if not (
-                enrollment.state == "paused"
-                or (enrollment.state == "stopped" and enrollment.stop_reason == "error")
-            ):
+            if not enrollment._is_resumable():
                 raise UserError(
                     self.env._(
-                        "%(name)s cannot be resumed: only paused enrollments and enrollments "
-                        "stopped on an error can.",
+                        "%(name)s cannot be resumed: only paused enrollments, enrollments "
+                        "stopped on an error and enrollments stopped by hand can.",
                         name=enrollment.display_name,
                     )
                 )
         self._check_no_other_running()
-        now = fields.Datetime.now()
-        for enrollment in self:
-            values = {
+        machine = self._as_state_machine()
+        machine.write(
+            {
                 "state": "running",
                 "stop_reason": False,
                 "last_error": False,
                 "status_note": False,
                 "date_end": False,
+                "pause_reason": False,
+                "paused_until": False,
+                "stopped_by_id": False,
+                "stop_comment": False,
                 # held for missing data: the cron checks it again (and holds it if still missing)
                 "missing_field_ids": [fields.Command.clear()],
             }
-            if not enrollment.activity_id:
-                values["next_run_at"] = max(enrollment.next_run_at or now, now)
-            enrollment._as_state_machine().write(values)
+        )
+        machine.filtered(lambda e: not e.activity_id)._reschedule()
         self._trigger_processing()
 
+    def _is_resumable(self):
+        self.ensure_one()
+        stopped_by_hand = self.stop_reason == "manual" and self.stopped_by_id
+        return self.state == "paused" or (
+            self.state == "stopped" and (self.stop_reason == "error" or bool(stopped_by_hand))
+        )
+
     def action_stop(self):
+        """Ask for a confirmation and the reason (wizard) before stopping."""
         self._check_state(
             ("running", "paused"), self.env._("Only running or paused enrollments can be stopped.")
         )
-        self._as_state_machine()._stop("manual")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stop the drip for these candidates"),
+            "res_model": "hr.recruitment.drip.enrollment.stop",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_enrollment_ids": self.ids},
+        }
+
+    def _stop_by_hand(self, comment):
+        """Stop these enrollments for a reason a user gave (the Stop wizard); resumable."""
+        self._check_state(
+            ("running", "paused"), self.env._("Only running or paused enrollments can be stopped.")
+        )
+        machine = self._as_state_machine()
+        machine._stop("manual")
+        machine.write({"stopped_by_id": self.env.user.id, "stop_comment": comment})
 
     def action_skip_step(self):
         """Skip the current step: the next one is scheduled from now."""
@@ -243,8 +329,11 @@ class HrRecruitmentDripEnrollment(models.Model):
         for enrollment in self._as_state_machine():
             step = enrollment.step_id
             enrollment._drop_activity()
-            enrollment.status_note = self.env._("Step '%(step)s' skipped by hand", step=step.name)
-            enrollment._advance(step, fields.Datetime.now())
+            enrollment._advance(
+                step,
+                fields.Datetime.now(),
+                note=self.env._("Step '%(step)s' skipped by hand", step=step.name),
+            )
 
     def _check_state(self, states, message):
         if any(enrollment.state not in states for enrollment in self):
@@ -294,6 +383,9 @@ class HrRecruitmentDripEnrollment(models.Model):
                 "last_error": error or False,
                 "date_end": fields.Datetime.now(),
                 "wait_deadline": False,
+                "status_note": False,
+                "pause_reason": False,
+                "paused_until": False,
             }
         )
 
@@ -313,30 +405,44 @@ class HrRecruitmentDripEnrollment(models.Model):
                 "date_end": fields.Datetime.now(),
                 "wait_deadline": False,
                 "status_note": reason_note or False,
+                "pause_reason": False,
+                "paused_until": False,
             }
         )
 
-    def _advance(self, step, now):
-        """`step` is over for these enrollments: schedule the next step or finish."""
+    def _advance(self, step, now, note=False):
+        """`step` is over for these enrollments: schedule the next step or finish; `note`
+        says why (a skip), else the previous step's note is cleared."""
         next_step = step._get_next_step() if step else self.env["hr.recruitment.drip.step"]
         if not next_step:
             self.write({"step_id": False, "activity_id": False})
-            self._finish()
+            self._finish(note)
             return
         for _company, enrollments in self.grouped(lambda e: e.applicant_id.company_id).items():
             enrollments.write(
                 {
                     "step_id": next_step.id,
                     "next_run_at": next_step._get_due_date(now, enrollments.applicant_id[:1]),
+                    "step_start_at": now,
                     "activity_id": False,
                     "wait_deadline": False,
+                    "status_note": note,
                 }
             )
 
     def _postpone(self, until, note, reason=None):
-        """Run again at `until`; `note` says why on the enrollment. `reason` names the hold
-        (e.g. "sender_limit")."""
-        self.write({"next_run_at": until, "status_note": note})
+        """Hold these enrollments until `until` (naive UTC). With a `reason` (see
+        PAUSE_REASONS: snooze, out of office, sender limit...) they are paused and the cron
+        resumes them at `until`; without, it is a plain wait (sending window, caps) and they
+        stay running."""
+        values = {"next_run_at": until, "status_note": note}
+        if not reason:
+            self.write(values)
+            return
+        # a pause by hand or a stop is the user's: an automatic pause does not replace it
+        self.filtered(
+            lambda e: e.state == "running" or (e.state == "paused" and e.pause_reason != "manual")
+        ).write({**values, "state": "paused", "pause_reason": reason, "paused_until": until})
 
     def _get_drip_sender(self, step):
         """The user the email of `step` leaves as for this enrollment (its sender limit
@@ -368,6 +474,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         is rolled back and claimed again, a few times with a short back-off, so the run goes
         on instead of failing."""
         cron = self.env["ir.cron"]
+        self._resume_paused_due()
         shard = (worker, workers)
         cron._commit_progress(remaining=self._count_due(shard))
         seen = []  # already handled in this run (some stay due: a wait that ends now...)
@@ -514,6 +621,8 @@ class HrRecruitmentDripEnrollment(models.Model):
             what = template._outreach_missing_note(fields_missing)
             values = {
                 "state": "paused",
+                "pause_reason": "missing_data",
+                "paused_until": False,
                 "missing_field_ids": [fields.Command.set(fields_missing.ids)],
                 "status_note": self.env._(
                     "Held at step '%(step)s': %(what)s", step=step.name, what=what
@@ -566,6 +675,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         released.write(
             {
                 "state": "running",
+                "pause_reason": False,
                 "missing_field_ids": [fields.Command.clear()],
                 "hold_activity_id": False,
                 "status_note": False,
@@ -629,7 +739,9 @@ class HrRecruitmentDripEnrollment(models.Model):
         end = self.browse()
         waits = defaultdict(lambda: self.browse())
         drip = step.drip_id
-        for enrollment in self:
+        undelivered = self.filtered(lambda e: e.last_email_trace_id.trace_status == "error")
+        undelivered._hold_undelivered(step)
+        for enrollment in self - undelivered:
             trace = enrollment.last_email_trace_id
             opened = bool(
                 trace
@@ -674,63 +786,155 @@ class HrRecruitmentDripEnrollment(models.Model):
                 }
             )
         if skip:
-            skip.write(
-                {
-                    "status_note": self.env._(
-                        "Step '%(step)s' skipped: its condition was not met", step=step.name
-                    )
-                }
+            skip._advance(
+                step,
+                now,
+                note=self.env._(
+                    "Step '%(step)s' skipped: its condition was not met", step=step.name
+                ),
             )
-            skip._advance(step, now)
         end._finish(self.env._("Ended: the previous email was never opened"))
         return go
+
+    def _hold_undelivered(self, step):
+        """The previous email never left: no condition on it may fire ("not opened" would
+        follow up on an email the candidate never got). Hold on that email's step, or stop."""
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        for enrollment in self:
+            trace = enrollment.last_email_trace_id
+            touchpoint = Touchpoint.search([("mailing_trace_id", "=", trace.id)], limit=1)
+            if touchpoint:
+                enrollment._hold_after_failed_delivery(touchpoint, trace.failure_type)
+            if enrollment.state == "running" and enrollment.step_id == step:
+                enrollment._stop(
+                    "error",
+                    self.env._(
+                        "Step '%(step)s' depends on the previous email, which was not delivered.",
+                        step=step.name,
+                    ),
+                )
 
     def _apply_window(self, drip, now, holidays):
         """Postpone the enrollments outside the drip's sending window; return the others."""
         inside = self.browse()
         later = defaultdict(lambda: self.browse())
-        for enrollment, start in self._get_window_starts(drip, now, holidays).items():
+        for enrollment in self:
+            start = enrollment._get_window_start(drip, now, holidays)
             if start <= now:
                 inside |= enrollment
             else:
                 later[start] |= enrollment
         for start, enrollments in later.items():
-            enrollments._postpone(
-                start,
-                self.env._(
-                    "Outside the sending window: next send at %(date)s (UTC)",
-                    date=fields.Datetime.to_string(start),
-                ),
-            )
+            enrollments._postpone_to_window(start)
         return inside
 
-    def _get_window_starts(self, drip, now, holidays):
-        """{enrollment: first moment >= now in the drip's sending window (naive UTC)}, in the
-        candidate's time zone (else the owner's, else the company's)."""
-        weekdays = drip._get_window_weekdays()
-        owner_tz = drip.user_id.tz
-        starts = {}
+    def _postpone_to_window(self, start):
+        """Wait (running) for the sending window opening at `start`, with a note in the
+        drip owner's time zone and language."""
         for enrollment in self:
-            company = enrollment.applicant_id.company_id or drip.company_id
-            tz_name = (
-                enrollment.applicant_id.partner_id.tz
-                or owner_tz
-                or company.partner_id.tz
-                or company.resource_calendar_id.tz
-                or "UTC"
+            enrollment._postpone(
+                start,
+                enrollment._get_note_env()._(
+                    "Outside the sending window: next send at %(date)s",
+                    date=enrollment._format_note_date(start),
+                ),
             )
-            if drip.skip_public_holidays:
-                if company.id not in holidays:
-                    holidays[company.id] = self._get_holiday_dates(
-                        company, now.date() - timedelta(days=1), now.date() + timedelta(days=30)
-                    )
-                company_holidays = holidays[company.id]
+
+    def _get_window_starts(self, drip, at, holidays):
+        """{enrollment: first moment >= `at` in the drip's sending window} (see
+        _get_window_start)."""
+        return {enrollment: enrollment._get_window_start(drip, at, holidays) for enrollment in self}
+
+    def _get_window_start(self, drip, at, holidays):
+        """First moment >= `at` (naive UTC) in the drip's sending window for this candidate
+        (the candidate's timezone, else the owner's, else the company's). `holidays` caches
+        {company id: public holiday dates} across calls."""
+        self.ensure_one()
+        company = self.applicant_id.company_id or drip.company_id
+        tz_name = (
+            self.applicant_id.partner_id.tz
+            or drip.user_id.tz
+            or company.partner_id.tz
+            or company.resource_calendar_id.tz
+            or "UTC"
+        )
+        company_holidays = set()
+        if drip.skip_public_holidays:
+            if company.id not in holidays:
+                holidays[company.id] = self._get_holiday_dates(
+                    company, at.date() - timedelta(days=1), at.date() + timedelta(days=30)
+                )
+            company_holidays = holidays[company.id]
+        return self._next_window_start(
+            at, pytz.timezone(tz_name), drip._get_window_weekdays(), drip, company_holidays
+        )
+
+    def _get_note_env(self):
+        """The environment status notes are written in: the drip owner's language."""
+        owner = self[:1].drip_id.user_id
+        return self.with_context(lang=owner.lang or self.env.lang).env
+
+    def _format_note_date(self, value):
+        """`value` (naive UTC) as the drip owner reads it: their time zone and language."""
+        owner = self[:1].drip_id.user_id
+        return format_datetime(
+            self.env,
+            value,
+            tz=owner.tz or self.env.user.tz or "UTC",
+            dt_format="medium",
+            lang_code=owner.lang or self.env.lang,
+        )
+
+    def _reschedule(self, now=None):
+        """Compute again when the current step of these waiting enrollments runs: its delay
+        from `step_start_at`, not before now, then the drip's sending window. Called when a
+        drip's window or a step's delay changes, and on Resume."""
+        now = now or fields.Datetime.now()
+        holidays = {}
+        waiting = self.filtered(lambda e: e.state == "running" and e.step_id and not e.activity_id)
+        for enrollment in waiting:
+            step = enrollment.step_id
+            if enrollment.wait_deadline:
+                continue  # waiting for an open: the deadline decides, not the delay
+            due = (
+                step._get_due_date(enrollment.step_start_at, enrollment.applicant_id)
+                if enrollment.step_start_at
+                else enrollment.next_run_at or now
+            )
+            when = max(due, now)
+            start = (
+                enrollment._get_window_start(step.drip_id, when, holidays)
+                if step.channel in AUTOMATED_CHANNELS
+                else when
+            )
+            if start > when:
+                enrollment._postpone_to_window(start)
             else:
-                company_holidays = set()
-            starts[enrollment] = self._next_window_start(
-                now, pytz.timezone(tz_name), weekdays, drip, company_holidays
-            )
-        return starts
+                enrollment.write({"next_run_at": when, "status_note": False})
+        if waiting:
+            self._trigger_processing(min(waiting.mapped("next_run_at")))
+
+    @api.model
+    def _resume_paused_due(self, limit=DRIP_BATCH_SIZE * 10):
+        """Paused enrollments whose pause ends (snooze, out of office, sender limit, delivery
+        retry) run again: the contact policy decides at send time whether they may."""
+        now = fields.Datetime.now()
+        paused = self.search(
+            [
+                ("state", "=", "paused"),
+                ("pause_reason", "!=", "manual"),
+                ("paused_until", "<=", now),
+            ],
+            limit=limit,
+            order="paused_until, id",
+        )
+        if not paused:
+            return paused
+        locked = paused.try_lock_for_update()
+        locked.write(
+            {"state": "running", "pause_reason": False, "paused_until": False, "status_note": False}
+        )
+        return locked
 
     @api.model
     def _next_window_start(self, now, tz, weekdays, drip, holidays):
@@ -801,7 +1005,12 @@ class HrRecruitmentDripEnrollment(models.Model):
             elif decision.state == "postponed" and decision.reason == "sender_limit":
                 over_limit |= enrollment
             elif decision.state == "postponed":
-                enrollment._postpone(decision.until or now + timedelta(hours=1), decision.message)
+                until = decision.until or now + timedelta(hours=1)
+                enrollment._postpone(
+                    until,
+                    enrollment._get_policy_note(decision, until),
+                    reason=POLICY_PAUSE_REASONS.get(decision.reason),
+                )
             else:
                 reason = POLICY_STOP_REASONS.get(decision.reason, "error")
                 enrollment._stop(reason, decision.message if reason == "error" else False)
@@ -823,13 +1032,23 @@ class HrRecruitmentDripEnrollment(models.Model):
             for enrollment in enrollments:
                 enrollment._postpone(
                     starts[enrollment],
-                    self.env._(
-                        "%(why)s: next send at %(date)s (UTC)",
+                    enrollment._get_note_env()._(
+                        "%(why)s: next send at %(date)s",
                         why=decisions[enrollment.applicant_id.id].message,
-                        date=fields.Datetime.to_string(starts[enrollment]),
+                        date=enrollment._format_note_date(starts[enrollment]),
                     ),
                     reason="sender_limit",
                 )
+
+    def _get_policy_note(self, decision, until):
+        """The contact policy's postponement, with its date as the drip owner reads it."""
+        self.ensure_one()
+        date = self._format_note_date(until)
+        Policy = self.env["hr.recruitment.contact.policy"].with_env(self._get_note_env())
+        if Policy._reason_message(decision.reason) != decision.reason:
+            return Policy._reason_message(decision.reason, date)
+        # a rule with its own sentence (employer pressure): only the date is localized
+        return decision.message.replace(fields.Datetime.to_string(until), date)
 
     def _execute_isolated(self, step, variant, now):
         """Execute in a savepoint; on failure retry one by one so one bad candidate stops
@@ -1109,10 +1328,11 @@ class HrRecruitmentDripEnrollment(models.Model):
         now = fields.Datetime.now()
         for enrollment in self:
             step = enrollment.step_id
-            enrollment.status_note = self.env._(
-                "Step '%(step)s' cancelled by its owner", step=step.name
+            enrollment._advance(
+                step,
+                now,
+                note=self.env._("Step '%(step)s' cancelled by its owner", step=step.name),
             )
-            enrollment._advance(step, now)
 
     def _wake_for_tracking(self, traces):
         """An open or click arrived: enrollments waiting on it run at once."""
@@ -1126,3 +1346,89 @@ class HrRecruitmentDripEnrollment(models.Model):
         if waiting:
             waiting.write({"next_run_at": fields.Datetime.now()})
             self._trigger_processing()
+
+    def _hold_after_failed_delivery(self, touchpoint, failure_type, reason=None):
+        """The message of `touchpoint` never left: its step did not happen. Hold this
+        enrollment on that step (the next step, or the end, waits): paused and sent again
+        later for a temporary failure (back-off), stopped on an error for a permanent one or
+        after the last retry. A failure reported after a later message was sent changes
+        nothing (the enrollment has moved on)."""
+        self.ensure_one()
+        if self.state not in ("running", "paused", "done") or (
+            self.state == "paused" and self.pause_reason == "manual"
+        ):
+            return
+        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
+        latest = Touchpoint.search(
+            [("enrollment_id", "=", self.id), ("direction", "=", "outbound")],
+            order="id desc",
+            limit=1,
+        )
+        if latest != touchpoint:
+            return
+        if self.state == "done":
+            if self._is_other_running():
+                return
+            self.write({"state": "running", "date_end": False, "status_note": False})
+        step = touchpoint.step_id
+        attempts = Touchpoint.search_count(
+            [("enrollment_id", "=", self.id), ("step_id", "=", step.id), ("outcome", "=", "failed")]
+        )
+        previous_trace = Touchpoint.search(
+            [
+                ("enrollment_id", "=", self.id),
+                ("id", "<", touchpoint.id),
+                ("mailing_trace_id", "!=", False),
+                ("outcome", "!=", "failed"),
+            ],
+            order="id desc",
+            limit=1,
+        ).mailing_trace_id
+        self._drop_activity()
+        self.write(
+            {
+                "step_id": step.id,
+                "wait_deadline": False,
+                "last_email_trace_id": previous_trace.id,
+            }
+        )
+        note_env = self._get_note_env()
+        why = reason or dict(
+            self.env["mail.mail"]._fields["failure_type"]._description_selection(note_env)
+            + self.env["sms.sms"]._fields["failure_type"]._description_selection(note_env)
+        ).get(failure_type, failure_type)
+        if failure_type in TEMPORARY_FAILURES and attempts <= len(DELIVERY_RETRY_DELAYS):
+            retry_at = fields.Datetime.now() + DELIVERY_RETRY_DELAYS[attempts - 1]
+            self._postpone(
+                retry_at,
+                note_env._(
+                    "Step '%(step)s' was not delivered (%(why)s): sent again at %(date)s "
+                    "(attempt %(attempt)s of %(attempts)s)",
+                    step=step.name,
+                    why=why,
+                    date=self._format_note_date(retry_at),
+                    attempt=attempts + 1,
+                    attempts=len(DELIVERY_RETRY_DELAYS) + 1,
+                ),
+                reason="delivery_retry",
+            )
+            return
+        self._stop(
+            "error",
+            note_env._("Step '%(step)s' was not delivered: %(why)s", step=step.name, why=why),
+        )
+
+    def _is_other_running(self):
+        """Whether the candidate runs in this drip again (another enrollment)."""
+        self.ensure_one()
+        return bool(
+            self.search_count(
+                [
+                    ("id", "!=", self.id),
+                    ("applicant_id", "=", self.applicant_id.id),
+                    ("drip_id", "=", self.drip_id.id),
+                    ("state", "in", ("running", "paused")),
+                ],
+                limit=1,
+            )
+        )

@@ -12,6 +12,11 @@ class HrRecruitmentDripStatMixin(models.AbstractModel):
     clicked_count = fields.Integer(compute="_compute_statistics")
     replied_count = fields.Integer(compute="_compute_statistics")
     bounced_count = fields.Integer(compute="_compute_statistics")
+    failed_count = fields.Integer(
+        string="Undelivered",
+        compute="_compute_statistics",
+        help="Messages that never left: the mail server or the SMS provider refused them.",
+    )
     opened_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
     clicked_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
     replied_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
@@ -21,7 +26,7 @@ class HrRecruitmentDripStatMixin(models.AbstractModel):
         self.update(
             {
                 **dict.fromkeys(("sent_count", "opened_count", "clicked_count"), 0),
-                **dict.fromkeys(("replied_count", "bounced_count"), 0),
+                **dict.fromkeys(("replied_count", "bounced_count", "failed_count"), 0),
                 **dict.fromkeys(("opened_rate", "clicked_rate", "replied_rate"), 0.0),
             }
         )

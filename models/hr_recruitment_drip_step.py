@@ -429,6 +429,12 @@ class HrRecruitmentDripStep(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"delay", "delay_unit"} & set(vals):
+            self.drip_id._get_waiting_enrollments([("step_id", "in", self.ids)])._reschedule()
+        return res
+
     def _check_ready(self):
         """Raise a UserError naming the first step that cannot run (no content)."""
         for step in self:

@@ -1,5 +1,7 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 TOUCHPOINT_CHANNELS = [
@@ -73,6 +75,12 @@ class HrRecruitmentTouchpoint(models.Model):
         "res.company", related="applicant_id.company_id", store=True, index=True
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    active = fields.Boolean(
+        default=True,
+        help="History is never deleted: a row logged by mistake is archived by a Recruitment "
+        "administrator, with the reason, and leaves the timeline and the figures.",
+    )
+    archive_reason = fields.Char(readonly=True, help="Why an administrator archived this row.")
     channel = fields.Selection(TOUCHPOINT_CHANNELS, required=True, default="email")
     direction = fields.Selection(
         [("outbound", "Outbound"), ("inbound", "Inbound")], required=True, default="outbound"
@@ -240,12 +248,62 @@ class HrRecruitmentTouchpoint(models.Model):
         )
 
     def write(self, vals):
+        if "active" in vals and not self.env.su:
+            self._check_archive_allowed(vals)
         if vals.get("applicant_id") and not self.env.su:
             self._check_same_company_talent(vals["applicant_id"])
         res = super().write(vals)
         if "applicant_id" in vals:
             self._check_company()  # the company came with the candidate: check every link
         return res
+
+    def _check_archive_allowed(self, vals):
+        """Only Recruitment administrators archive history rows, and always with a reason."""
+        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only Recruitment administrators may archive or restore touchpoints: the "
+                    "history of a candidate is kept."
+                )
+            )
+        if not vals["active"] and not (vals.get("archive_reason") or "").strip():
+            raise UserError(
+                self.env._("Give the reason to archive these touchpoints (Archive button).")
+            )
+
+    def action_archive(self):
+        """Archiving asks for the reason first (the wizard archives and logs it)."""
+        self._check_archive_allowed({"active": False, "archive_reason": "-"})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Archive touchpoints"),
+            "res_model": "hr.recruitment.touchpoint.archive",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_touchpoint_ids": self.ids},
+        }
+
+    def _archive_with_reason(self, reason):
+        """Archive these touchpoints and log who did it and why on each candidate."""
+        self.write({"active": False, "archive_reason": reason})
+        for applicant, touchpoints in self.grouped("applicant_id").items():
+            # sudo: the log goes on the talent's chatter whatever the admin may post there
+            applicant.sudo()._message_log(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "%(user)s archived touchpoints of the history: %(reason)s",
+                        user=self.env.user.name,
+                        reason=reason,
+                    ),
+                    Markup().join(
+                        Markup("<li>%s · %s</li>")
+                        % (fields.Datetime.to_string(touchpoint.date), touchpoint.display_name)
+                        for touchpoint in touchpoints
+                    ),
+                )
+            )
 
     def _check_same_company_talent(self, applicant_id):
         """A touchpoint may move to another candidate the user can read, of its own company:
@@ -473,6 +531,33 @@ class HrRecruitmentTouchpointDrip(models.Model):
         return touchpoints
 
     @api.model
+    def _on_delivery_failure(self, messages, channel, failure_type, reasons):
+        """`messages` (email or SMS) did not leave: their touchpoints are failed, gave no
+        privacy notice, and the drip enrollments that sent them are held on their step.
+
+        :param reasons: {mail.message id: failure reason}"""
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            # sudo: the mail queue and the SMS provider results are processed as any user
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", messages.ids),
+                    ("channel", "=", channel),
+                    ("direction", "=", "outbound"),
+                    ("outcome", "in", ("planned", "sent", "delivered", "failed")),
+                ]
+            )
+        )
+        if not touchpoints:
+            return
+        touchpoints.write({"outcome": "failed", "privacy_notice": False})
+        for touchpoint in touchpoints.filtered("enrollment_id"):
+            touchpoint.enrollment_id._hold_after_failed_delivery(
+                touchpoint, failure_type, reasons.get(touchpoint.mail_message_id.id)
+            )
+
+    @api.model
     def _get_drip_statistics(self, domain, groupby):
         """{group id: {sent, opened, clicked, replied, bounced, *_rate}} of drip touchpoints."""
         stats = {}
@@ -496,6 +581,8 @@ class HrRecruitmentTouchpointDrip(models.Model):
                 values["replied"] += count
             if outcome == "bounced":
                 values["bounced"] += count
+            if outcome == "failed":
+                values["failed"] += count
         for values in stats.values():
             sent = values["sent"]
             for key in ("opened", "clicked", "replied"):
@@ -503,4 +590,4 @@ class HrRecruitmentTouchpointDrip(models.Model):
         return stats
 
 
-DRIP_STAT_KEYS = ("sent", "opened", "clicked", "replied", "bounced")
+DRIP_STAT_KEYS = ("sent", "opened", "clicked", "replied", "bounced", "failed")

@@ -234,10 +234,13 @@ class TestBoundariesDrip(BoundariesDripCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.talent_ada.outreach_snoozed_until, date(2026, 6, 2))
         self.assertEqual(
-            (enrollment.state, enrollment.step_id, enrollment.next_run_at),
-            ("running", self.step_2, datetime(2026, 6, 2)),
+            (enrollment.state, enrollment.pause_reason, enrollment.step_id),
+            ("paused", "snooze", self.step_2),
         )
-        self.assertIn("Paused until", enrollment.status_note)
+        self.assertEqual(enrollment.paused_until, datetime(2026, 6, 2))
+        self.assertEqual(enrollment.next_run_at, datetime(2026, 6, 2))
+        self.assertIn("Snoozed by the candidate until", enrollment.status_note)
+        self.assertEqual(self.talent_ada.outreach_status, "snoozed", "not 'engaged'")
         # step 2 was due on Thursday: nothing in those three months
         for moment in ("2026-03-05 10:00:00", "2026-04-06 10:00:00", "2026-06-01 19:00:00"):
             with freeze_time(moment):
@@ -425,9 +428,10 @@ class TestBoundariesDrip(BoundariesDripCommon):
             headers="Auto-Submitted: auto-replied\n",
         )
         self.assertEqual(
-            (enrollment.state, enrollment.stop_reason, enrollment.next_run_at),
-            ("running", False, datetime(2026, 3, 20)),
+            (enrollment.state, enrollment.pause_reason, enrollment.paused_until),
+            ("paused", "out_of_office", datetime(2026, 3, 20)),
         )
+        self.assertIn("Out of office until", enrollment.status_note)
         self.assertEqual(enrollment.last_email_trace_id.trace_status, "sent", "not a reply")
         self.assertEqual(enrollment.touchpoint_ids.outcome, "sent", "not engagement")
         with freeze_time("2026-03-05 10:00:00"):
@@ -541,12 +545,13 @@ class TestBoundariesEveryPath(BoundariesDripCommon):
             {
                 "Ada Lovelace": ("stopped", "opted_out"),
                 "Bob Builder": ("stopped", "do_not_contact"),
-                "Cy Twombly": ("running", False),
+                "Cy Twombly": ("paused", False),
                 "Fay Capped": ("running", False),
                 "Gus Free": ("running", False),
             },
         )
         self.assertEqual(by_talent[self.talent_cy].next_run_at, datetime(2026, 6, 2))
+        self.assertEqual(by_talent[self.talent_cy].pause_reason, "snooze")
         fay = by_talent[self.talent_fay]
         self.assertEqual(
             (fay.step_id.name, fay.next_run_at), ("email 1", datetime(2026, 3, 8, 6, 0))

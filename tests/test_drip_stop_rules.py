@@ -133,7 +133,10 @@ class TestDripStopRules(DripCommon):
         bob.with_user(self.user_officer).action_skip_step()
         self.assertEqual((bob.state, bob.step_id.id), ("done", False), "step 3 was the last")
         self.assertFalse(bob.touchpoint_ids.filtered(lambda t: t.step_id == self.step_3))
-        cy.with_user(self.user_officer).action_stop()
+        action = cy.with_user(self.user_officer).action_stop()
+        self.env[action["res_model"]].with_user(self.user_officer).with_context(
+            action["context"]
+        ).create({"reason": "Not a fit after all"}).action_stop()
         self.assertEqual((cy.state, cy.stop_reason), ("stopped", "manual"))
         with self.assertRaisesText(UserError, "Only running enrollments can be paused"):
             cy.action_pause()

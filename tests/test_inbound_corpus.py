@@ -525,7 +525,11 @@ class TestInboundCorpus(DripCommon):
                     self.assertEqual((inbound.kind, inbound.third_party), ("reply", False))
                     self.assertFalse(talent.last_response_date, "no response")
                     self.assertEqual(talent.engagement_score, 0)
-                    self.assertEqual(enrollment.state, "running", "an auto-reply stops nothing")
+                    self.assertEqual(
+                        (enrollment.state, enrollment.pause_reason),
+                        ("paused", "out_of_office") if mail.until else ("running", False),
+                        "an auto-reply stops nothing; a return date pauses until then",
+                    )
                     self.assertEqual(
                         talent.outreach_paused_until,
                         (mail.until and datetime.combine(mail.until, datetime.min.time())) or False,

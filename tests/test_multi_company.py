@@ -97,7 +97,7 @@ class TestMultiCompany(DripCommon):
 
     def test_state_changes_only_through_actions(self):
         enrollment = self.drip.with_user(self.user_officer).enroll(self.talent_ada)["enrollments"]
-        enrollment.action_stop()
+        enrollment._stop_by_hand("Met at a conference")  # the Stop dialog's confirmation
         for vals in (
             {"state": "running"},
             {"next_run_at": "2026-03-01 00:00:00"},

@@ -83,7 +83,7 @@ class TestReplyBoundaries(DripCommon):
         self.assertEqual(talent.next_touchpoint_date, datetime(*until.timetuple()[:3]))
         activity = talent.activity_ids
         self.assertEqual((activity.date_deadline, activity.user_id), (until, self.user_officer))
-        self.assertEqual(enrollment.state, "running")
+        self.assertEqual((enrollment.state, enrollment.pause_reason), ("paused", "snooze"))
         self.assertEqual(enrollment.next_run_at, datetime(*until.timetuple()[:3]), "drip paused")
 
     def test_not_now_reply_is_the_full_snooze(self):

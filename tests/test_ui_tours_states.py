@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPassiveUiDripStatesTour(HttpCase):
+    """Undelivered banner and filter, a paused (snoozed) candidate, Stop with a reason and
+    Resume, in headless Chromium."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.user_admin").email = "admin@example.com"
+        pool = cls.env["hr.talent.pool"].create({"name": "Tour States Pool"})
+        cls.grace, cls.linus, cls.ada = cls.env["hr.applicant"].create(
+            [
+                {
+                    "partner_name": name,
+                    "email_from": f"{name.split()[0].lower()}.states@example.com",
+                    "talent_pool_ids": [(4, pool.id)],
+                    "is_passive_candidate": True,
+                }
+                for name in ("Grace Failed", "Linus Snoozed", "Ada Running")
+            ]
+        )
+        template = cls.env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
+        cls.drip = cls.env["hr.recruitment.drip"].create(
+            {
+                "name": "Tour states drip",
+                "step_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Hello",
+                            "channel": "email",
+                            "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
+                        },
+                    )
+                ],
+            }
+        )
+        enrollments = cls.drip.enroll(cls.grace | cls.linus | cls.ada)["enrollments"]
+        cls.enrollment = {e.applicant_id: e for e in enrollments.sudo()}
+        step = cls.drip.step_ids
+        # Grace's email was refused by the mail server: her touchpoint failed
+        touchpoint = cls.env["hr.recruitment.touchpoint"].create(
+            {
+                "applicant_id": cls.grace.id,
+                "enrollment_id": cls.enrollment[cls.grace].id,
+                "step_id": step.id,
+                "variant_id": step.variant_ids.id,
+                "channel": "email",
+                "direction": "outbound",
+                "kind": "outreach",
+                "outcome": "sent",
+                "automated": True,
+                "mail_message_id": cls.grace.message_post(body="Hello Grace").id,
+            }
+        )
+        cls.env["hr.recruitment.touchpoint"]._on_delivery_failure(
+            touchpoint.mail_message_id, "email", "mail_smtp", {}
+        )
+        cls.linus._outreach_snooze(fields.Date.today() + timedelta(days=90))
+
+    def test_undelivered_paused_stop_resume(self):
+        self.start_tour(
+            "/odoo/action-hr_recruitment_passive.hr_recruitment_drip_action",
+            "hr_recruitment_passive_drip_states_tour",
+            login="admin",
+        )
+        ada = self.enrollment[self.ada]
+        self.assertEqual(ada.state, "running")
+        self.assertFalse(ada.stop_comment, "resumed: the stop is over")
+        self.assertEqual(self.enrollment[self.grace].pause_reason, "delivery_retry")
+        self.assertEqual(self.enrollment[self.linus].pause_reason, "snooze")
