@@ -180,6 +180,45 @@ class HrApplicant(models.Model):
     next_touchpoint_date = fields.Datetime(
         compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
     )
+    outreach_converted = fields.Boolean(
+        string="Applied After Outreach",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+        help="An application to a job created after the talent's first outreach: a conversion "
+        "(the rule of the 'Converted' outreach status).",
+    )
+    conversion_touchpoint_id = fields.Many2one(
+        "hr.recruitment.touchpoint",
+        string="Last Touch Before Applying",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+        help="The last outbound touchpoint of the talent before this application: the drip, "
+        "step and recruiter the conversion is credited to.",
+    )
+    conversion_drip_id = fields.Many2one(
+        "hr.recruitment.drip",
+        string="Converting Drip",
+        compute="_compute_outreach_conversion",
+        store=True,
+        index="btree_not_null",
+        groups=OFFICER_GROUP,
+    )
+    conversion_step_id = fields.Many2one(
+        "hr.recruitment.drip.step",
+        string="Converting Step",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+    )
+    conversion_user_id = fields.Many2one(
+        "res.users",
+        string="Converting Recruiter",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+    )
     engagement_score = fields.Integer(
         compute="_compute_touchpoint_stats",
         store=True,
@@ -301,7 +340,7 @@ class HrApplicant(models.Model):
         ):
             stats[talent.id].update(count=count, last=last)
         for talent, first in Touchpoint._read_group(
-            base + [("outcome", "!=", "planned"), ("direction", "=", "outbound")],
+            Domain(base) & Touchpoint._get_outreach_touch_domain(),
             ["applicant_id"],
             ["date:min"],
         ):
@@ -389,11 +428,9 @@ class HrApplicant(models.Model):
         engaged_since = fields.Datetime.now() - timedelta(days=ENGAGED_DAYS)
         for rec in self:
             talent = rec.pool_applicant_id or rec
-            applications = (talent.talent_application_ids | rec).filtered("job_id")
+            applications = talent.talent_application_ids | rec
             first_outreach = rec.first_outreach_date
-            converted = first_outreach and any(
-                (app.create_date or fields.Datetime.now()) >= first_outreach for app in applications
-            )
+            converted = any(app._is_outreach_conversion(first_outreach) for app in applications)
             last_response = rec.last_response_date
             if rec.do_not_contact:
                 rec.outreach_status = "do_not_contact"
@@ -411,6 +448,76 @@ class HrApplicant(models.Model):
                 rec.outreach_status = "contacted"
             else:
                 rec.outreach_status = "new"
+
+    def _is_outreach_conversion(self, first_outreach):
+        """Whether this record is an application made after the talent's first outreach
+        (`first_outreach`): the one rule of the 'Converted' status and the Conversions report."""
+        self.ensure_one()
+        return bool(
+            self.job_id
+            and first_outreach
+            and (self.create_date or fields.Datetime.now()) >= first_outreach
+        )
+
+    @api.depends(
+        "job_id",
+        "create_date",
+        "first_outreach_date",
+        "touchpoint_ids.date",
+        "touchpoint_ids.direction",
+        "touchpoint_ids.outcome",
+        "pool_applicant_id.touchpoint_ids.date",
+        "pool_applicant_id.touchpoint_ids.direction",
+        "pool_applicant_id.touchpoint_ids.outcome",
+    )
+    def _compute_outreach_conversion(self):
+        converted = self.filtered(lambda rec: rec._is_outreach_conversion(rec.first_outreach_date))
+        (self - converted).update(
+            {
+                "outreach_converted": False,
+                "conversion_touchpoint_id": False,
+                "conversion_drip_id": False,
+                "conversion_step_id": False,
+                "conversion_user_id": False,
+            }
+        )
+        if not converted:
+            return
+        talent_ids = {(rec.pool_applicant_id or rec)._origin.id for rec in converted}
+        # sudo: the credit goes to the touch that happened, whoever recomputes the figure
+        touches = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                Domain("applicant_id", "in", list(talent_ids))
+                & self.env["hr.recruitment.touchpoint"]._get_outreach_touch_domain(),
+                ["applicant_id", "date", "drip_id", "step_id", "user_id"],
+                order="date desc, id desc",
+            )
+        )
+        touches_by_talent = defaultdict(list)
+        for touch in touches:
+            touches_by_talent[touch.applicant_id.id].append(touch)
+        now = fields.Datetime.now()
+        for rec in converted:
+            applied_at = rec.create_date or now
+            last_touch = next(
+                (
+                    touch
+                    for touch in touches_by_talent[(rec.pool_applicant_id or rec)._origin.id]
+                    if touch.date <= applied_at
+                ),
+                touches.browse(),
+            )
+            rec.update(
+                {
+                    "outreach_converted": True,
+                    "conversion_touchpoint_id": last_touch.id,
+                    "conversion_drip_id": last_touch.drip_id.id,
+                    "conversion_step_id": last_touch.step_id.id,
+                    "conversion_user_id": last_touch.user_id.id,
+                }
+            )
 
     @api.model
     def _read_group_outreach_status(self, values, domain):

@@ -169,6 +169,15 @@ class HrRecruitmentTouchpoint(models.Model):
         compute="_compute_reply_class_suggestion",
         help="Guess from the words of the reply (English, French, German, Spanish, Dutch).",
     )
+    reply_status = fields.Selection(
+        [("to_classify", "To classify"), *REPLY_CLASSES],
+        string="Reply Status",
+        compute="_compute_reply_status",
+        store=True,
+        index="btree_not_null",
+        help="The class of a candidate's reply, or 'To classify' while nobody has read it; "
+        "empty for anything that is not a reply.",
+    )
     reply_reason = fields.Char(
         string="Reason", help="Why the candidate is not interested (or other details)."
     )
@@ -238,6 +247,32 @@ class HrRecruitmentTouchpoint(models.Model):
             & Domain("auto_reply", "=", False)
             & Domain("third_party", "=", False)
         )
+
+    @api.depends("direction", "kind", "outcome", "auto_reply", "third_party", "reply_class")
+    def _compute_reply_status(self):
+        for touchpoint in self:
+            touchpoint.reply_status = (
+                (touchpoint.reply_class or "to_classify")
+                if touchpoint._is_classifiable_reply()
+                else False
+            )
+
+    def _is_classifiable_reply(self):
+        """A real reply of the candidate (the Replies report and its to-do list)."""
+        self.ensure_one()
+        return (
+            self.direction == "inbound"
+            and self.kind == "reply"
+            and self.outcome != "planned"
+            and not self.auto_reply
+            and not self.third_party
+        )
+
+    @api.model
+    def _get_outreach_touch_domain(self):
+        """Touchpoints that are our outreach to the candidate: outbound and happened (the first
+        one makes a talent 'Contacted'; the last one before an application gets its credit)."""
+        return Domain("direction", "=", "outbound") & Domain("outcome", "!=", "planned")
 
     def write(self, vals):
         if vals.get("applicant_id") and not self.env.su:
