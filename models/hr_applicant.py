@@ -57,6 +57,24 @@ ENGAGED_DAYS = 30
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
 SNOOZE_MAX_DAYS = 730
+# what the candidate's own page shows and lets them download, in this order (plus skills,
+# applications and touchpoints): identity, contact, profile and the choices they made
+PERSONAL_DATA_FIELDS = (
+    "partner_name",
+    "email_from",
+    "partner_phone",
+    "linkedin_profile",
+    "current_company",
+    "current_job_title",
+    "current_role_start_date",
+    "years_of_experience",
+    "openness",
+    "desired_timing",
+    "preferred_channel",
+    "outreach_frequency",
+    "outreach_snoozed_until",
+    "source_id",
+)
 # a candidate link in a text: the token (last path segment) is what _outreach_redact_links hides
 OUTREACH_LINK_RE = re.compile(r"(/recruitment/(?:preferences|unsubscribe|resource|s)/)[^\s\"'<>&]+")
 
@@ -267,6 +285,15 @@ class HrApplicant(models.Model):
         copy=False,
         groups=OFFICER_GROUP,
         help="Personal data removed by the retention rule.",
+    )
+    erasure_requested_date = fields.Datetime(
+        string="Deletion Requested On",
+        readonly=True,
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="The candidate asked, from their preference page, to delete the data we keep: "
+        "outreach stops at once and the retention rule anonymizes the talent once the review "
+        "period is over (or a recruiter does it sooner).",
     )
     consent_touchpoint_ids = fields.One2many(
         "hr.recruitment.touchpoint",
@@ -1180,6 +1207,127 @@ class HrApplicant(models.Model):
             "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
         )
         talents._outreach_stop("opted_out")
+
+    def _outreach_request_erasure(self):
+        """The candidate asks to delete what we keep (preference page): stop all contact now,
+        log the request in the consent history and give the recruiter a to-do. The talent is
+        anonymized by the retention rule (hr.recruitment.retention) after ERASURE_REVIEW_DAYS,
+        or sooner by a recruiter; nothing is deleted here. Returns the talents newly asked."""
+        # sudo: public preference page (token checked by the controller)
+        talents = self._get_talent().sudo().filtered(lambda t: not t.erasure_requested_date)
+        if not talents:
+            return talents
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        # no blacklist entry (it would keep the address in clear after the anonymization):
+        # the opt-out flag and, later, the hash of the forgotten address stop any contact
+        records.write({"outreach_opted_out": True, "erasure_requested_date": fields.Datetime.now()})
+        talents._outreach_log_boundary(
+            "erasure", self.env._("Asked us to delete their data"), declined=True
+        )
+        talents._outreach_stop("opted_out")
+        Retention = self.env["hr.recruitment.retention"]
+        for talent in talents:
+            recruiter = talent.user_id or Retention._erasure_fallback_user(talent.company_id)
+            if not recruiter:
+                continue
+            talent.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=Retention._erasure_due_date(talent),
+                summary=self.env._("Deletion request of %(name)s", name=talent.partner_name),
+                note=escape(
+                    self.env._(
+                        "%(name)s asked us to delete their data. Their outreach is stopped. "
+                        "Check that nothing must be kept (an ongoing application, a hire), "
+                        "then use 'Deletion request: dry run' to see every record it changes "
+                        "and anonymize; otherwise the retention rule anonymizes them on "
+                        "%(date)s.",
+                        name=talent.partner_name,
+                        date=Retention._erasure_due_date(talent),
+                    )
+                ),
+                user_id=recruiter.id,
+            )
+        return talents
+
+    def action_erasure_dry_run(self):
+        """The deletion request's dry run: every record its anonymization would change."""
+        self.ensure_one()
+        talent = self._get_talent()
+        if not talent.erasure_requested_date or talent.anonymized_date:
+            raise UserError(self.env._("This candidate has no pending deletion request."))
+        lines = self.env["hr.recruitment.retention"]._erasure_dry_run(talent)
+        # sudo: the dry run is a transient list of record references, no personal data
+        preview = (
+            self.env["hr.recruitment.retention.preview"]
+            .sudo()
+            .create(
+                {
+                    "company_id": talent.company_id.id,
+                    "talent_count": 1,
+                    "erasure_talent_id": talent.id,
+                    "line_ids": [Command.create(line) for line in lines],
+                }
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Deletion request: dry run"),
+            "res_model": preview._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _outreach_personal_data(self):
+        """What we keep about this candidate, in plain words, for their own page and download:
+        {"profile": [(field, label, value)], "applications": [(job, date)],
+        "touchpoints": [{date, channel, direction, summary}]}. Touchpoints are told in words
+        made for the candidate (`_candidate_summary`), never in a recruiter's own notes."""
+        self.ensure_one()
+        # sudo: the candidate reads their own record (token checked by the controller)
+        talent = self._get_talent().sudo()
+        env = self.env
+        profile = []
+        for name in PERSONAL_DATA_FIELDS:
+            field = talent._fields[name]
+            value = talent[name]
+            if field.type == "selection":
+                value = dict(field._description_selection(env)).get(value)
+            elif field.type == "many2one":
+                value = value.display_name
+            elif field.type == "integer" and not value:
+                value = False
+            if value:
+                profile.append((name, field._description_string(env), value))
+        skills = talent.applicant_skill_ids.mapped(
+            lambda s: (
+                f"{s.skill_id.name} ({s.skill_level_id.name})"
+                if s.skill_level_id
+                else s.skill_id.name
+            )
+        )
+        if skills:
+            profile.append(("skills", env._("Skills"), ", ".join(skills)))
+        applications = [
+            (application.job_id.name, application.create_date)
+            for application in talent.with_context(active_test=False).talent_application_ids
+            if application.job_id and application != talent
+        ]
+        touchpoints = [
+            {
+                "date": touchpoint.date,
+                "channel": touchpoint._fields["channel"].convert_to_export(
+                    touchpoint.channel, touchpoint
+                ),
+                "direction": touchpoint._fields["direction"].convert_to_export(
+                    touchpoint.direction, touchpoint
+                ),
+                "summary": touchpoint._candidate_summary(),
+            }
+            for touchpoint in talent.touchpoint_ids
+            if touchpoint.outcome != "planned" and not touchpoint.third_party
+        ]
+        return {"profile": profile, "applications": applications, "touchpoints": touchpoints}
 
     def _outreach_is_sourced(self):
         """True when we found this person ourselves (GDPR art. 14 notice due) rather than

@@ -119,6 +119,7 @@ class HrRecruitmentTouchpoint(models.Model):
             ("opt_out", "Opted out"),
             ("unresponsive", "Removed as unresponsive"),
             ("anonymized", "Anonymized"),
+            ("erasure", "Deletion requested"),
         ],
         help="The communication boundary this touchpoint recorded (consent history).",
     )
@@ -267,6 +268,40 @@ class HrRecruitmentTouchpoint(models.Model):
             and not self.auto_reply
             and not self.third_party
         )
+
+    def _candidate_summary(self):
+        """This touchpoint in words for the candidate (their data page and download): made
+        from its channel, direction and kind, never from the recruiter's free text, which may
+        hold internal notes or other people's names."""
+        self.ensure_one()
+        _ = self.env._
+        channel = self._fields["channel"].convert_to_export(self.channel, self)
+        if self.boundary_event:
+            event = self._fields["boundary_event"].convert_to_export(self.boundary_event, self)
+            if self.direction == "inbound":
+                return _("Your choice: %(event)s", event=event)
+            return _("Our decision: %(event)s", event=event)
+        if self.direction == "inbound":
+            sentences = {
+                "reply": _("You replied (%(channel)s)", channel=channel),
+                "call": _("You called us"),
+                "meeting": _("We met"),
+            }
+            return sentences.get(self.kind) or _("You contacted us (%(channel)s)", channel=channel)
+        sentences = {
+            "outreach": _("We sent you a message (%(channel)s)", channel=channel),
+            "follow_up": _("We sent you a follow-up message (%(channel)s)", channel=channel),
+            "congratulation": _("We sent you our congratulations (%(channel)s)", channel=channel),
+            "resource": _("We shared a resource with you (%(channel)s)", channel=channel),
+            "reply": _("We answered you (%(channel)s)", channel=channel),
+            "call": _("We called you"),
+            "meeting": _("We met"),
+            "note": _("A recruiter wrote a note about you (its text is not shown here)"),
+        }
+        sentence = sentences.get(self.kind) or _("We contacted you (%(channel)s)", channel=channel)
+        if self.outcome in ("failed", "bounced"):
+            sentence = _("%(sentence)s; it did not reach you", sentence=sentence)
+        return sentence
 
     @api.model
     def _get_outreach_touch_domain(self):
