@@ -86,6 +86,10 @@ class TestConversions(DripCommon):
         self.assertEqual(self._conversions() & (before | after | never_contacted), after)
         self.assertEqual(self.talent_ada.outreach_status, "converted")
         self.assertEqual(self.talent_cy.outreach_status, "new")
+        # the drip's own figure follows the same rule: one talent converted out of two enrolled
+        self.drip.invalidate_recordset(["converted_count", "converted_rate"])
+        self.assertEqual(self.drip.converted_count, 1)
+        self.assertEqual(self.drip.converted_rate, 50.0)
 
     def test_application_before_outreach_is_not_a_conversion(self):
         application = self._apply(self.talent_bob, days_ago=2)
