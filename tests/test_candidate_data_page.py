@@ -6,7 +6,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import file_open
 
 from .common import PassiveCommon
@@ -208,7 +209,7 @@ class TestCandidateDataPage(PassiveCommon, HttpCase):
         preview = (
             self.env[action["res_model"]].with_user(self.user_officer).browse(action["res_id"])
         )
-        with self.assertRaisesText(Exception, "ongoing application"):
+        with self.assertRaisesText(UserError, "ongoing application"):
             preview.action_erase_now()
         application.action_archive()
         preview.action_erase_now()
@@ -262,3 +263,28 @@ class TestCandidateDataPage(PassiveCommon, HttpCase):
         )
         self.env.invalidate_all()
         self.assertTrue(self.talent_ada.erasure_requested_date)
+
+    def test_curious_employees_cannot_erase(self):
+        self._request_erasure()
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        officer_other = new_test_user(
+            self.env,
+            login="erasure_officer_other",
+            groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        for user in (self.user_plain, officer_other):
+            with self.assertRaises(AccessError):
+                self.talent_ada.with_user(user).action_erasure_dry_run()
+        action = self.talent_ada.with_user(self.user_officer).action_erasure_dry_run()
+        preview = self.env[action["res_model"]].browse(action["res_id"])
+        with self.assertRaises(AccessError):
+            preview.with_user(officer_other).action_erase_now()
+        # pointing one's own dry run at a talent who asked nothing deletes nothing
+        preview = preview.with_user(self.user_officer)
+        preview.erasure_talent_id = self.talent_bob
+        with self.assertRaisesText(UserError, "no pending deletion request"):
+            preview.action_erase_now()
+        self.assertFalse(self.talent_bob.anonymized_date)
+        self.assertFalse(self.talent_ada.anonymized_date)
