@@ -121,12 +121,13 @@ class ResUsers(models.Model):
         return {user: digest for user, digest in digests.items() if any(digest.values())}
 
     def _add_passive_digest_matches(self, add):
-        """Best passive talents for each open job of these recruiters (job matches module
-        part: the section stays empty until hr.job offers _get_passive_matches)."""
-        Job = self.env["hr.job"]
-        if not hasattr(Job, "_get_passive_matches"):
-            return
-        jobs = Job.sudo().search([("user_id", "in", self.ids), ("no_of_recruitment", ">", 0)])
+        """Best passive talents for each open job of these recruiters."""
+        # the digest reads the jobs of every recruiter it is sent to (cron, one batch)
+        jobs = (
+            self.env["hr.job"]
+            .sudo()
+            .search([("user_id", "in", self.ids), ("no_of_recruitment", ">", 0)])
+        )
         for job in jobs:
             for match in job._get_passive_matches(limit=DIGEST_MATCHES_PER_JOB):
                 detail = f"{job.name}: {match.score}/100, {match.reason}"

@@ -37,7 +37,7 @@ class TestDripPerformance(DripCommon):
 
     def test_query_count_independent_of_batch_size(self):
         # Odoo's mass-mail composer works in chunks of 'mail.batch_size' (50 by default, about
-        # 30 queries each); one chunk for the whole drip batch here, see README "Performance"
+        # 30 queries each); one chunk for the whole drip batch here, see doc/performance.md
         self.env["ir.config_parameter"].sudo().set_param("mail.batch_size", 200)
         self._queries_to_process(3, "warmup")
         small = self._queries_to_process(10, "small")

@@ -66,7 +66,7 @@ class TestTranslations(PassiveCommon):
 
     def test_pot_is_current_and_french_complete(self):
         """i18n/hr_recruitment_passive.pot holds every translatable term of the addon (regenerate
-        it with `odoo-bin i18n export`, see README) and fr.po translates all of them."""
+        it with `odoo-bin i18n export`, see doc/development.md) and fr.po translates all of them."""
         buffer = io.BytesIO()
         trans_export(None, ["hr_recruitment_passive"], buffer, "po", self.env)
         demo = demo_xmlids()
