@@ -1,10 +1,20 @@
+import json
+from datetime import date, datetime
+
+from babel.units import format_unit
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, http
 from odoo.exceptions import UserError
-from odoo.http import Response, request
+from odoo.http import Response, content_disposition, request
+from odoo.tools import format_date
+from odoo.tools.misc import babel_locale_parse
 
 SNOOZE_MONTHS = (1, 3, 6, 12)
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def render_invalid_link():
@@ -43,10 +53,46 @@ class OutreachPreferenceController(http.Controller):
     def _render_invalid(self):
         return render_invalid_link()
 
+    def _format_date(self, candidate, value):
+        """A date (or the day of a datetime) in the candidate's language: "3 December 2026"."""
+        lang = candidate._get_outreach_lang()
+        return format_date(request.env, value, lang_code=lang, date_format="long")
+
+    def _months_label(self, candidate, months):
+        """ "1 month", "3 months", "3 mois": CLDR plurals of the candidate's language."""
+        locale = babel_locale_parse(candidate._get_outreach_lang())
+        return format_unit(months, "duration-month", length="long", locale=locale)
+
+    def _personal_data_values(self, candidate):
+        """What we keep, with dates written for the candidate (the page's "What we keep")."""
+        data = candidate._outreach_personal_data()
+        return {
+            "profile": [
+                (label, self._format_date(candidate, value) if isinstance(value, date) else value)
+                for _name, label, value in data["profile"]
+            ],
+            "applications": [
+                (job, self._format_date(candidate, applied_on))
+                for job, applied_on in data["applications"]
+            ],
+            "touchpoints": [
+                dict(touchpoint, date=self._format_date(candidate, touchpoint["date"]))
+                for touchpoint in data["touchpoints"]
+            ],
+        }
+
     def _preference_values(self, candidate, token):
         Applicant = request.env["hr.applicant"]
         today = fields.Date.context_today(candidate)
+        erasure_date = candidate.erasure_requested_date
         return {
+            "format_date": lambda value: self._format_date(candidate, value),
+            "personal_data": self._personal_data_values(candidate),
+            "erasure_requested_on": erasure_date and self._format_date(candidate, erasure_date),
+            "erasure_due_on": erasure_date
+            and self._format_date(
+                candidate, request.env["hr.recruitment.retention"]._erasure_due_date(candidate)
+            ),
             "token": token,
             "channels": Applicant._fields["preferred_channel"]._description_selection(request.env),
             "openness_options": Applicant._fields["openness"]._description_selection(request.env),
@@ -54,7 +100,8 @@ class OutreachPreferenceController(http.Controller):
                 request.env
             ),
             "snooze_options": [
-                (months, today + relativedelta(months=months)) for months in SNOOZE_MONTHS
+                (self._months_label(candidate, months), today + relativedelta(months=months))
+                for months in SNOOZE_MONTHS
             ],
             "min_date": today + relativedelta(days=1),
         }
@@ -66,13 +113,16 @@ class OutreachPreferenceController(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
-    def outreach_preferences(self, token, **kwargs):
+    def outreach_preferences(self, token, erase=None, **kwargs):
         candidate = self._get_candidate(token, "preference")
         if not candidate:
             return self._render_invalid()
         return self._render(
             "hr_recruitment_passive.outreach_preferences_page",
             candidate,
+            # ?erase=1: the confirmation step of a deletion request; nothing changes until the
+            # candidate confirms it (POST erase_confirm)
+            confirm_erasure=erase == "1",
             **self._preference_values(candidate, token),
         )
 
@@ -117,7 +167,7 @@ class OutreachPreferenceController(http.Controller):
             candidate._outreach_snooze(fields.Date.to_date(until) if until else None)
             return request.env._(
                 "Noted: we will not contact you before %(date)s.",
-                date=candidate.outreach_snoozed_until,
+                date=self._format_date(candidate, candidate.outreach_snoozed_until),
             )
         if action == "frequency":
             candidate._outreach_reduce_frequency()
@@ -128,7 +178,60 @@ class OutreachPreferenceController(http.Controller):
         if action == "stop":
             candidate._outreach_opt_out("preference page")
             return request.env._("You will not be contacted again by our recruiters.")
+        if action == "erase_confirm":
+            candidate._outreach_request_erasure()
+            return request.env._(
+                "We received your request: we will not contact you again, and your data will "
+                "be deleted by %(date)s.",
+                date=self._format_date(
+                    candidate, request.env["hr.recruitment.retention"]._erasure_due_date(candidate)
+                ),
+            )
         raise UserError(request.env._("Choose one of the options on this page."))
+
+    @http.route(
+        "/recruitment/preferences/<string:token>/download",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def outreach_preferences_download(self, token, **kwargs):
+        """A copy of what we keep, as JSON: the same data as the page, bound to the same
+        signed link."""
+        candidate = self._get_candidate(token, "preference")
+        if not candidate:
+            return self._render_invalid()
+        request.update_context(lang=candidate._get_outreach_lang())
+        data = candidate._outreach_personal_data()
+        body = {
+            "company": candidate.company_id.name,
+            "exported_on": fields.Datetime.now().isoformat(),
+            "profile": {
+                name: {"label": label, "value": _json_value(value)}
+                for name, label, value in data["profile"]
+            },
+            "applications": [
+                {"job": job, "applied_on": _json_value(applied_on)}
+                for job, applied_on in data["applications"]
+            ],
+            "touchpoints": [
+                {key: _json_value(value) for key, value in touchpoint.items()}
+                for touchpoint in data["touchpoints"]
+            ],
+            "deletion_requested_on": _json_value(candidate.erasure_requested_date or None),
+        }
+        payload = json.dumps(body, ensure_ascii=False, indent=2).encode()
+        return request.make_response(
+            payload,
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Disposition", content_disposition("my-data.json")),
+                ("Content-Length", str(len(payload))),
+                ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
 
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session, hence no CSRF
     @http.route(

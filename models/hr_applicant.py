@@ -58,6 +58,24 @@ ENGAGED_DAYS = 30
 OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
 OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
 SNOOZE_MAX_DAYS = 730
+# what the candidate's own page shows and lets them download, in this order (plus skills,
+# applications and touchpoints): identity, contact, profile and the choices they made
+PERSONAL_DATA_FIELDS = (
+    "partner_name",
+    "email_from",
+    "partner_phone",
+    "linkedin_profile",
+    "current_company",
+    "current_job_title",
+    "current_role_start_date",
+    "years_of_experience",
+    "openness",
+    "desired_timing",
+    "preferred_channel",
+    "outreach_frequency",
+    "outreach_snoozed_until",
+    "source_id",
+)
 # a candidate link in a text: the token (last path segment) is what _outreach_redact_links hides
 OUTREACH_LINK_RE = re.compile(r"(/recruitment/(?:preferences|unsubscribe|resource|s)/)[^\s\"'<>&]+")
 
@@ -182,6 +200,45 @@ class HrApplicant(models.Model):
     next_touchpoint_date = fields.Datetime(
         compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
     )
+    outreach_converted = fields.Boolean(
+        string="Applied After Outreach",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+        help="An application to a job created after the talent's first outreach: a conversion "
+        "(the rule of the 'Converted' outreach status).",
+    )
+    conversion_touchpoint_id = fields.Many2one(
+        "hr.recruitment.touchpoint",
+        string="Last Touch Before Applying",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+        help="The last outbound touchpoint of the talent before this application: the drip, "
+        "step and recruiter the conversion is credited to.",
+    )
+    conversion_drip_id = fields.Many2one(
+        "hr.recruitment.drip",
+        string="Converting Drip",
+        compute="_compute_outreach_conversion",
+        store=True,
+        index="btree_not_null",
+        groups=OFFICER_GROUP,
+    )
+    conversion_step_id = fields.Many2one(
+        "hr.recruitment.drip.step",
+        string="Converting Step",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+    )
+    conversion_user_id = fields.Many2one(
+        "res.users",
+        string="Converting Recruiter",
+        compute="_compute_outreach_conversion",
+        store=True,
+        groups=OFFICER_GROUP,
+    )
     engagement_score = fields.Integer(
         compute="_compute_touchpoint_stats",
         store=True,
@@ -230,6 +287,15 @@ class HrApplicant(models.Model):
         copy=False,
         groups=OFFICER_GROUP,
         help="Personal data removed by the retention rule.",
+    )
+    erasure_requested_date = fields.Datetime(
+        string="Deletion Requested On",
+        readonly=True,
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="The candidate asked, from their preference page, to delete the data we keep: "
+        "outreach stops at once and the retention rule anonymizes the talent once the review "
+        "period is over (or a recruiter does it sooner).",
     )
     consent_touchpoint_ids = fields.One2many(
         "hr.recruitment.touchpoint",
@@ -303,7 +369,7 @@ class HrApplicant(models.Model):
         ):
             stats[talent.id].update(count=count, last=last)
         for talent, first in Touchpoint._read_group(
-            base + [("outcome", "!=", "planned"), ("direction", "=", "outbound")],
+            Domain(base) & Touchpoint._get_outreach_touch_domain(),
             ["applicant_id"],
             ["date:min"],
         ):
@@ -396,11 +462,9 @@ class HrApplicant(models.Model):
         today = fields.Date.today()
         for rec in self:
             talent = rec.pool_applicant_id or rec
-            applications = (talent.talent_application_ids | rec).filtered("job_id")
+            applications = talent.talent_application_ids | rec
             first_outreach = rec.first_outreach_date
-            converted = first_outreach and any(
-                (app.create_date or fields.Datetime.now()) >= first_outreach for app in applications
-            )
+            converted = any(app._is_outreach_conversion(first_outreach) for app in applications)
             last_response = rec.last_response_date
             if rec.do_not_contact:
                 rec.outreach_status = "do_not_contact"
@@ -420,6 +484,76 @@ class HrApplicant(models.Model):
                 rec.outreach_status = "contacted"
             else:
                 rec.outreach_status = "new"
+
+    def _is_outreach_conversion(self, first_outreach):
+        """Whether this record is an application made after the talent's first outreach
+        (`first_outreach`): the one rule of the 'Converted' status and the Conversions report."""
+        self.ensure_one()
+        return bool(
+            self.job_id
+            and first_outreach
+            and (self.create_date or fields.Datetime.now()) >= first_outreach
+        )
+
+    @api.depends(
+        "job_id",
+        "create_date",
+        "first_outreach_date",
+        "touchpoint_ids.date",
+        "touchpoint_ids.direction",
+        "touchpoint_ids.outcome",
+        "pool_applicant_id.touchpoint_ids.date",
+        "pool_applicant_id.touchpoint_ids.direction",
+        "pool_applicant_id.touchpoint_ids.outcome",
+    )
+    def _compute_outreach_conversion(self):
+        converted = self.filtered(lambda rec: rec._is_outreach_conversion(rec.first_outreach_date))
+        (self - converted).update(
+            {
+                "outreach_converted": False,
+                "conversion_touchpoint_id": False,
+                "conversion_drip_id": False,
+                "conversion_step_id": False,
+                "conversion_user_id": False,
+            }
+        )
+        if not converted:
+            return
+        talent_ids = {(rec.pool_applicant_id or rec)._origin.id for rec in converted}
+        # sudo: the credit goes to the touch that happened, whoever recomputes the figure
+        touches = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                Domain("applicant_id", "in", list(talent_ids))
+                & self.env["hr.recruitment.touchpoint"]._get_outreach_touch_domain(),
+                ["applicant_id", "date", "drip_id", "step_id", "user_id"],
+                order="date desc, id desc",
+            )
+        )
+        touches_by_talent = defaultdict(list)
+        for touch in touches:
+            touches_by_talent[touch.applicant_id.id].append(touch)
+        now = fields.Datetime.now()
+        for rec in converted:
+            applied_at = rec.create_date or now
+            last_touch = next(
+                (
+                    touch
+                    for touch in touches_by_talent[(rec.pool_applicant_id or rec)._origin.id]
+                    if touch.date <= applied_at
+                ),
+                touches.browse(),
+            )
+            rec.update(
+                {
+                    "outreach_converted": True,
+                    "conversion_touchpoint_id": last_touch.id,
+                    "conversion_drip_id": last_touch.drip_id.id,
+                    "conversion_step_id": last_touch.step_id.id,
+                    "conversion_user_id": last_touch.user_id.id,
+                }
+            )
 
     @api.model
     def _read_group_outreach_status(self, values, domain):
@@ -1093,6 +1227,127 @@ class HrApplicant(models.Model):
             "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
         )
         talents._outreach_stop("opted_out")
+
+    def _outreach_request_erasure(self):
+        """The candidate asks to delete what we keep (preference page): stop all contact now,
+        log the request in the consent history and give the recruiter a to-do. The talent is
+        anonymized by the retention rule (hr.recruitment.retention) after ERASURE_REVIEW_DAYS,
+        or sooner by a recruiter; nothing is deleted here. Returns the talents newly asked."""
+        # sudo: public preference page (token checked by the controller)
+        talents = self._get_talent().sudo().filtered(lambda t: not t.erasure_requested_date)
+        if not talents:
+            return talents
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        # no blacklist entry (it would keep the address in clear after the anonymization):
+        # the opt-out flag and, later, the hash of the forgotten address stop any contact
+        records.write({"outreach_opted_out": True, "erasure_requested_date": fields.Datetime.now()})
+        talents._outreach_log_boundary(
+            "erasure", self.env._("Asked us to delete their data"), declined=True
+        )
+        talents._outreach_stop("opted_out")
+        Retention = self.env["hr.recruitment.retention"]
+        for talent in talents:
+            recruiter = talent.user_id or Retention._erasure_fallback_user(talent.company_id)
+            if not recruiter:
+                continue
+            talent.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=Retention._erasure_due_date(talent),
+                summary=self.env._("Deletion request of %(name)s", name=talent.partner_name),
+                note=escape(
+                    self.env._(
+                        "%(name)s asked us to delete their data. Their outreach is stopped. "
+                        "Check that nothing must be kept (an ongoing application, a hire), "
+                        "then use 'Deletion request: dry run' to see every record it changes "
+                        "and anonymize; otherwise the retention rule anonymizes them on "
+                        "%(date)s.",
+                        name=talent.partner_name,
+                        date=Retention._erasure_due_date(talent),
+                    )
+                ),
+                user_id=recruiter.id,
+            )
+        return talents
+
+    def action_erasure_dry_run(self):
+        """The deletion request's dry run: every record its anonymization would change."""
+        self.ensure_one()
+        talent = self._get_talent()
+        if not talent.erasure_requested_date or talent.anonymized_date:
+            raise UserError(self.env._("This candidate has no pending deletion request."))
+        lines = self.env["hr.recruitment.retention"]._erasure_dry_run(talent)
+        # sudo: the dry run is a transient list of record references, no personal data
+        preview = (
+            self.env["hr.recruitment.retention.preview"]
+            .sudo()
+            .create(
+                {
+                    "company_id": talent.company_id.id,
+                    "talent_count": 1,
+                    "erasure_talent_id": talent.id,
+                    "line_ids": [Command.create(line) for line in lines],
+                }
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Deletion request: dry run"),
+            "res_model": preview._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _outreach_personal_data(self):
+        """What we keep about this candidate, in plain words, for their own page and download:
+        {"profile": [(field, label, value)], "applications": [(job, date)],
+        "touchpoints": [{date, channel, direction, summary}]}. Touchpoints are told in words
+        made for the candidate (`_candidate_summary`), never in a recruiter's own notes."""
+        self.ensure_one()
+        # sudo: the candidate reads their own record (token checked by the controller)
+        talent = self._get_talent().sudo()
+        env = self.env
+        profile = []
+        for name in PERSONAL_DATA_FIELDS:
+            field = talent._fields[name]
+            value = talent[name]
+            if field.type == "selection":
+                value = dict(field._description_selection(env)).get(value)
+            elif field.type == "many2one":
+                value = value.display_name
+            elif field.type == "integer" and not value:
+                value = False
+            if value:
+                profile.append((name, field._description_string(env), value))
+        skills = talent.applicant_skill_ids.mapped(
+            lambda s: (
+                f"{s.skill_id.name} ({s.skill_level_id.name})"
+                if s.skill_level_id
+                else s.skill_id.name
+            )
+        )
+        if skills:
+            profile.append(("skills", env._("Skills"), ", ".join(skills)))
+        applications = [
+            (application.job_id.name, application.create_date)
+            for application in talent.with_context(active_test=False).talent_application_ids
+            if application.job_id and application != talent
+        ]
+        touchpoints = [
+            {
+                "date": touchpoint.date,
+                "channel": touchpoint._fields["channel"].convert_to_export(
+                    touchpoint.channel, touchpoint
+                ),
+                "direction": touchpoint._fields["direction"].convert_to_export(
+                    touchpoint.direction, touchpoint
+                ),
+                "summary": touchpoint._candidate_summary(),
+            }
+            for touchpoint in talent.touchpoint_ids
+            if touchpoint.outcome != "planned" and not touchpoint.third_party
+        ]
+        return {"profile": profile, "applications": applications, "touchpoints": touchpoints}
 
     def _outreach_is_sourced(self):
         """True when we found this person ourselves (GDPR art. 14 notice due) rather than

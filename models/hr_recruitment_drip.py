@@ -181,11 +181,24 @@ class HrRecruitmentDrip(models.Model):
         stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
             [("drip_id", "in", drips.ids)], "drip_id"
         )
+        # the Conversions report's rule: talents who applied after outreach, credited to the
+        # drip of the last message before the application
+        conversions = dict(
+            # sudo: counts of applications, shown with the drip whatever the user may read
+            self.env["hr.applicant"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("conversion_drip_id", "in", drips.ids)],
+                ["conversion_drip_id"],
+                ["pool_applicant_id:count_distinct"],
+            )
+        )
         for drip in drips:
             values = counts.get(drip.id, {})
             figures = stats.get(drip.id, {})
             enrolled = values.get("enrolled", 0)
-            converted = values.get("applied", 0)
+            converted = conversions.get(drip, 0)
             drip.update(
                 {
                     "enrollment_count": enrolled,

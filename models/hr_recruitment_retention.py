@@ -9,6 +9,10 @@ from .hr_recruitment_retention_log import RETENTION_OPERATIONS
 
 _logger = logging.getLogger(__name__)
 
+# a candidate's deletion request is reviewed by a recruiter for this long (an ongoing
+# application, a hire, a legal claim may require keeping data), then the retention rule
+# anonymizes the talent; GDPR art. 12(3): within one month
+ERASURE_REVIEW_DAYS = 14
 # hr.applicant fields the retention rule empties: identity, contact, profile and free text
 ANONYMIZED_APPLICANT_FIELDS = (
     "email_from",
@@ -113,6 +117,85 @@ class HrRecruitmentRetention(models.AbstractModel):
                 if date and (talent_id not in last_seen or last_seen[talent_id] < date):
                     last_seen[talent_id] = date
         return talents.filtered(lambda t: t.id not in blocked and last_seen[t.id] < limit)
+
+    @api.model
+    def _talents_to_anonymize(self, company, expired=True):
+        """The talents a run in `company` anonymizes: the expired ones (when `expired`, i.e.
+        the company's rule is on) and those whose deletion request is due."""
+        talents = (
+            self._expired_talents(company)
+            if expired
+            else self.env["hr.applicant"].sudo().with_context(active_test=False)
+        )
+        return talents | self._erasure_due_talents(company)
+
+    @api.model
+    def _erasure_due_talents(self, company):
+        """Talents of `company` whose deletion request is past its review period, except
+        those an ongoing application or a hire keeps (the recruiter's to-do says so)."""
+        limit = fields.Datetime.now() - relativedelta(days=ERASURE_REVIEW_DAYS)
+        # same reason as `_expired_talents`: record rules must not hide records
+        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
+        talents = Applicant.search(
+            [
+                ("company_id", "=", company.id),
+                ("erasure_requested_date", "<=", limit),
+                ("anonymized_date", "=", False),
+            ],
+            order="id",
+        ).filtered(lambda t: t.pool_applicant_id in (t, Applicant))
+        return talents.filtered(lambda t: not self._erasure_blocked(t))
+
+    @api.model
+    def _erasure_blocked(self, talent):
+        """Whether a hire or an ongoing application of `talent` keeps its data for now."""
+        records = talent | talent.with_context(active_test=False).talent_application_ids
+        return any(self._blocks_anonymization(record) for record in records)
+
+    @api.model
+    def _erasure_due_date(self, talent):
+        """The day the retention rule handles the deletion request of `talent`."""
+        requested = talent.erasure_requested_date or fields.Datetime.now()
+        return (requested + relativedelta(days=ERASURE_REVIEW_DAYS)).date()
+
+    @api.model
+    def _erasure_fallback_user(self, company):
+        """Who reviews a deletion request of a talent without a recruiter: a recruitment
+        administrator of the company."""
+        # sudo: the public preference page names the reviewer, whoever the visitor is
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "group_ids",
+                        "in",
+                        self.env.ref("hr_recruitment.group_hr_recruitment_manager").id,
+                    ),
+                    ("company_ids", "in", company.id),
+                    ("share", "=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _erasure_dry_run(self, talents):
+        """Every record the anonymization of `talents` (one company) would change."""
+        return self._plan_lines(self._plan(talents, talents.company_id))
+
+    @api.model
+    def _erase_now(self, talents):
+        """Anonymize `talents` (one company) at once, as the retention rule does, with a log."""
+        company = talents.company_id
+        # sudo: the caller checked the talent; the rule changes records the recruiter may not
+        # read (other users' activities, the forgotten-address list) and writes its own log
+        Retention = self.sudo()
+        log = Retention.env["hr.recruitment.retention.log"].create({"company_id": company.id})
+        Retention._run_batch(talents.sudo(), company, log)
+        return log
 
     @api.model
     def _blocks_anonymization(self, applicant):
@@ -428,7 +511,7 @@ class HrRecruitmentRetention(models.AbstractModel):
     @api.model
     def _dry_run(self, company):
         """Every record the next run in `company` would change, as lines (see `_plan_lines`)."""
-        talents = self._expired_talents(company)
+        talents = self._talents_to_anonymize(company)
         return self._plan_lines(self._plan(talents, company)) if talents else []
 
     # --- the anonymization ---
@@ -527,10 +610,12 @@ class HrRecruitmentRetention(models.AbstractModel):
         """Daily: anonymize the expired passive talents of each company whose rule is on."""
         cron = self.env["ir.cron"]
         # the scheduled action runs for every company, not the ones of its user
-        companies = (
-            self.env["res.company"].sudo().search([("outreach_retention_enabled", "=", True)])
-        )
-        expired = {company: self._expired_talents(company) for company in companies}
+        companies = self.env["res.company"].sudo().search([])
+        # a deletion request is handled whether the company's retention rule is on or not
+        expired = {
+            company: self._talents_to_anonymize(company, expired=company.outreach_retention_enabled)
+            for company in companies
+        }
         cron._commit_progress(remaining=sum(len(talents) for talents in expired.values()))
         for company, talents in expired.items():
             if not talents:

@@ -127,6 +127,7 @@ class HrRecruitmentTouchpoint(models.Model):
             ("opt_out", "Opted out"),
             ("unresponsive", "Removed as unresponsive"),
             ("anonymized", "Anonymized"),
+            ("erasure", "Deletion requested"),
         ],
         help="The communication boundary this touchpoint recorded (consent history).",
     )
@@ -176,6 +177,15 @@ class HrRecruitmentTouchpoint(models.Model):
         string="Suggested Class",
         compute="_compute_reply_class_suggestion",
         help="Guess from the words of the reply (English, French, German, Spanish, Dutch).",
+    )
+    reply_status = fields.Selection(
+        [("to_classify", "To classify"), *REPLY_CLASSES],
+        string="Reply Status",
+        compute="_compute_reply_status",
+        store=True,
+        index="btree_not_null",
+        help="The class of a candidate's reply, or 'To classify' while nobody has read it; "
+        "empty for anything that is not a reply.",
     )
     reply_reason = fields.Char(
         string="Reason", help="Why the candidate is not interested (or other details)."
@@ -246,6 +256,66 @@ class HrRecruitmentTouchpoint(models.Model):
             & Domain("auto_reply", "=", False)
             & Domain("third_party", "=", False)
         )
+
+    @api.depends("direction", "kind", "outcome", "auto_reply", "third_party", "reply_class")
+    def _compute_reply_status(self):
+        for touchpoint in self:
+            touchpoint.reply_status = (
+                (touchpoint.reply_class or "to_classify")
+                if touchpoint._is_classifiable_reply()
+                else False
+            )
+
+    def _is_classifiable_reply(self):
+        """A real reply of the candidate (the Replies report and its to-do list)."""
+        self.ensure_one()
+        return (
+            self.direction == "inbound"
+            and self.kind == "reply"
+            and self.outcome != "planned"
+            and not self.auto_reply
+            and not self.third_party
+        )
+
+    def _candidate_summary(self):
+        """This touchpoint in words for the candidate (their data page and download): made
+        from its channel, direction and kind, never from the recruiter's free text, which may
+        hold internal notes or other people's names."""
+        self.ensure_one()
+        _ = self.env._
+        channel = self._fields["channel"].convert_to_export(self.channel, self)
+        if self.boundary_event:
+            event = self._fields["boundary_event"].convert_to_export(self.boundary_event, self)
+            if self.direction == "inbound":
+                return _("Your choice: %(event)s", event=event)
+            return _("Our decision: %(event)s", event=event)
+        if self.direction == "inbound":
+            sentences = {
+                "reply": _("You replied (%(channel)s)", channel=channel),
+                "call": _("You called us"),
+                "meeting": _("We met"),
+            }
+            return sentences.get(self.kind) or _("You contacted us (%(channel)s)", channel=channel)
+        sentences = {
+            "outreach": _("We sent you a message (%(channel)s)", channel=channel),
+            "follow_up": _("We sent you a follow-up message (%(channel)s)", channel=channel),
+            "congratulation": _("We sent you our congratulations (%(channel)s)", channel=channel),
+            "resource": _("We shared a resource with you (%(channel)s)", channel=channel),
+            "reply": _("We answered you (%(channel)s)", channel=channel),
+            "call": _("We called you"),
+            "meeting": _("We met"),
+            "note": _("A recruiter wrote a note about you (its text is not shown here)"),
+        }
+        sentence = sentences.get(self.kind) or _("We contacted you (%(channel)s)", channel=channel)
+        if self.outcome in ("failed", "bounced"):
+            sentence = _("%(sentence)s; it did not reach you", sentence=sentence)
+        return sentence
+
+    @api.model
+    def _get_outreach_touch_domain(self):
+        """Touchpoints that are our outreach to the candidate: outbound and happened (the first
+        one makes a talent 'Contacted'; the last one before an application gets its credit)."""
+        return Domain("direction", "=", "outbound") & Domain("outcome", "!=", "planned")
 
     def write(self, vals):
         if "active" in vals and not self.env.su:

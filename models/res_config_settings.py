@@ -75,7 +75,7 @@ class ResConfigSettings(models.TransientModel):
                 Applicant._outreach_cleanup_dry_run(settings.company_id)
             )
             settings.outreach_retention_dry_run_count = len(
-                self.env["hr.recruitment.retention"]._expired_talents(settings.company_id)
+                self.env["hr.recruitment.retention"]._talents_to_anonymize(settings.company_id)
             )
 
     def action_outreach_cleanup_preview(self):
@@ -90,7 +90,7 @@ class ResConfigSettings(models.TransientModel):
         preview = self.env["hr.recruitment.retention.preview"].create(
             {
                 "company_id": self.company_id.id,
-                "talent_count": len(Retention._expired_talents(self.company_id)),
+                "talent_count": len(Retention._talents_to_anonymize(self.company_id)),
                 "line_ids": [
                     fields.Command.create(line) for line in Retention._dry_run(self.company_id)
                 ],

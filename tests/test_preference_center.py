@@ -47,7 +47,8 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn('lang="fr-FR"', response.text)
         self.assertIn("Acme Talent", response.text)
-        self.assertIn(f"/web/binary/company_logo?company={self.company.id}", response.text)
+        self.assertTrue(self.company.uses_default_logo)
+        self.assertNotIn("<img", response.text, "no 'Your logo' placeholder")
         self.assertIn("Ada Lovelace", response.text)
         self.assertFalse(self._preferences(self.talent_ada), "viewing the page changes nothing")
 

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class HrRecruitmentRetentionPreview(models.TransientModel):
@@ -12,6 +13,31 @@ class HrRecruitmentRetentionPreview(models.TransientModel):
     line_ids = fields.One2many(
         "hr.recruitment.retention.preview.line", "preview_id", string="Records to Change"
     )
+    erasure_talent_id = fields.Many2one(
+        "hr.applicant",
+        string="Deletion Request Of",
+        readonly=True,
+        help="The dry run of one candidate's deletion request (else of the next run).",
+    )
+
+    def action_erase_now(self):
+        """Anonymize the candidate of this deletion request now, as the retention rule would."""
+        self.ensure_one()
+        talent = self.erasure_talent_id
+        talent.check_access("write")
+        Retention = self.env["hr.recruitment.retention"]
+        if not talent.erasure_requested_date or talent.anonymized_date:
+            raise UserError(self.env._("This candidate has no pending deletion request."))
+        if Retention._erasure_blocked(talent):
+            raise UserError(
+                self.env._(
+                    "%(name)s has an ongoing application or was hired: close or refuse it "
+                    "first, or keep the data and tell the candidate why.",
+                    name=talent.partner_name,
+                )
+            )
+        Retention._erase_now(talent)
+        return {"type": "ir.actions.act_window_close"}
 
 
 class HrRecruitmentRetentionPreviewLine(models.TransientModel):
