@@ -315,7 +315,9 @@ class HrRecruitmentTouchpoint(models.Model):
     def _get_outreach_touch_domain(self):
         """Touchpoints that are our outreach to the candidate: outbound and happened (the first
         one makes a talent 'Contacted'; the last one before an application gets its credit)."""
-        return Domain("direction", "=", "outbound") & Domain("outcome", "!=", "planned")
+        return Domain("direction", "=", "outbound") & Domain(
+            "outcome", "not in", ("planned", "failed")
+        )
 
     def write(self, vals):
         if "active" in vals and not self.env.su:

@@ -306,7 +306,8 @@ class TestDripConcurrency(TransactionCase):
                 .browse(self.enrollment_ids)
                 .filtered(lambda e: e.step_id.sequence == 1)
             )
-            self.assertEqual(set(waiting.mapped("state")), {"running"})
+            self.assertEqual(set(waiting.mapped("state")), {"paused"})
+            self.assertEqual(set(waiting.mapped("pause_reason")), {"sender_limit"})
             for enrollment in waiting:
                 self.assertIn("Sender limit", enrollment.status_note)
                 self.assertGreater(enrollment.next_run_at, env.cr.now())

@@ -54,15 +54,19 @@ class TestDripSenderLimits(DripCommon):
             self.assertEqual(sorted(self._first_step_mails(talents).values()), [0, 0, 1, 1, 1])
             self.drip.invalidate_recordset(["sender_usage"])
             self.assertEqual(self.drip.sender_usage, "3 / 3")
-        # nothing lost: still running on the first step, due at Tuesday's window, with why
+        # nothing lost: paused (sender limit) on the first step until Tuesday's window, with why
         tuesday_window = datetime(2026, 3, 3, 9, 0)
         for enrollment in waiting:
-            self.assertEqual(enrollment.state, "running")
+            self.assertEqual(enrollment.state, "paused")
+            self.assertEqual(enrollment.pause_reason, "sender_limit")
+            self.assertEqual(enrollment.paused_until, tuesday_window)
             self.assertEqual(enrollment.step_id, self.step_1)
             self.assertEqual(enrollment.next_run_at, tuesday_window)
             self.assertIn("Sender limit", enrollment.status_note)
             self.assertIn(self.user_officer.name, enrollment.status_note)
-            self.assertIn("2026-03-03 09:00:00", enrollment.status_note)
+            # the date as the owner reads it (their time zone and language), not raw UTC
+            self.assertIn("2026", enrollment.status_note)
+            self.assertNotIn("(UTC)", enrollment.status_note)
             self.assertFalse(enrollment.touchpoint_ids)
         # later on Monday, nothing more leaves
         with freeze_time("2026-03-02 16:00:00"), self.mock_mail_gateway():
