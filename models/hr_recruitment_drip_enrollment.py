@@ -1,15 +1,18 @@
 import logging
 import random
+import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from time import sleep
 
 import pytz
+from lxml import html
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import format_datetime
 
 from .hr_recruitment_drip_step import AUTOMATED_CHANNELS
 from .hr_recruitment_resource import RESOURCE_LINK_LABEL_PREFIX
@@ -681,14 +684,14 @@ class HrRecruitmentDripEnrollment(models.Model):
             outreach_privacy_notices=notices,
             passive_qweb_compile_memo={},  # one QWeb compilation per batch (models/ir_qweb.py)
         )
-        mails = applicants.message_mail_with_source(
+        mails = self._queue_emails_by_sender(
+            step,
+            applicants,
             template,
             mass_mailing_id=mailing.id,
             auto_delete_keep_log=True,
             force_send=False,
             use_exclusion_list=True,
-            email_from=drip._get_sender_email(),
-            author_id=drip.user_id.partner_id.id,
         )
         # the chatter copy of each email (mass mode: not what is sent) shows no token
         applicants._outreach_redact_message_links(mails.mail_message_id)
@@ -726,6 +729,102 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         (self - failed)._advance(step, now)
+
+    def _queue_emails_by_sender(self, step, applicants, template, **composer_values):
+        """Queue the emails of `step` to `applicants` (these enrollments' candidates, with the
+        render context), one composer per sender of the step (step._get_senders): from the
+        sender's address and in their name (signature), through their personal outgoing mail
+        server when they have one, as replies to the previous drip email when the step says
+        so. A sender missing (no hiring manager...) falls back to the owner, noted on the
+        enrollment. Return the mail.mail created (sudo)."""
+        drip = step.drip_id
+        senders = step._get_senders(applicants)
+        threads = self._get_thread_values(step) if step.channel == "email" else {}
+        mails = self.env["mail.mail"].sudo()
+        for sender, batch in applicants.grouped(lambda a: senders[a.id][0]).items():
+            batch = batch.with_context(outreach_step_id=step.id, outreach_thread_values=threads)
+            if sender._get_personal_mail_server():
+                # sudo as the sender: Odoo sends a message through the personal server of the
+                # user who created it (mail.mail._filter_mail_mail_servers), with its throttling
+                batch = batch.with_user(sender).with_company(drip.company_id).sudo()
+            mails |= batch.message_mail_with_source(
+                template,
+                email_from=drip._get_sender_email(sender),
+                author_id=sender.partner_id.id,
+                **composer_values,
+            )
+        for enrollment in self:
+            note = senders.get(enrollment.applicant_id.id, (None, False))[1]
+            if note:
+                enrollment.status_note = note
+        return mails
+
+    def _get_thread_values(self, step):
+        """How each candidate's email of `step` replies to the previous drip emails of their
+        enrollment (step option 'Send as a Reply'): {applicant id: {subject: 'Re: <subject
+        of the first email>', in_reply_to: Message-Id of the last one, references: all their
+        Message-Ids, quote: the last one quoted (option) or False}}; candidates without a
+        previous drip email are absent (their email starts the conversation)."""
+        if not step.reply_to_previous:
+            return {}
+        # sudo: the cron reads the drip's own touchpoints and the messages it sent
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("enrollment_id", "in", self.ids),
+                    ("channel", "=", "email"),
+                    ("direction", "=", "outbound"),
+                    ("mail_message_id", "!=", False),
+                ],
+                ["enrollment_id", "mail_message_id"],
+                order="date, id",
+            )
+        )
+        values = {}
+        for enrollment, sent in touchpoints.grouped("enrollment_id").items():
+            messages = sent.mail_message_id.filtered("message_id")
+            if not messages:
+                continue
+            first, last = messages[0], messages[-1]
+            subject = re.sub(r"^\s*(re\s*:\s*)+", "", first.subject or "", flags=re.IGNORECASE)
+            values[enrollment.applicant_id.id] = {
+                "subject": self.env._("Re: %(subject)s", subject=subject),
+                "in_reply_to": last.message_id,
+                "references": " ".join(messages.mapped("message_id")),
+                "quote": step.reply_quote and self._quote_email(last),
+            }
+        return values
+
+    @api.model
+    def _quote_email(self, message):
+        """`message` (a drip email's chatter copy) quoted as mail clients quote the email
+        replied to: 'On <date>, <author> wrote:' and its text, the links of its chatter copy
+        (tokens hidden) removed."""
+        body = message.body or ""
+        # the chatter copy of a mass mailing wraps the email sent in a quote of its own
+        tree = html.fromstring(f"<div>{body}</div>")
+        inner = tree.xpath("//blockquote[@data-o-mail-quote-node]")
+        root = inner[0] if inner else tree
+        for link in root.iter("a"):
+            link.drop_tag()
+        content = Markup("").join(
+            Markup(html.tostring(child, encoding="unicode")) for child in root
+        ) or escape(root.text_content())
+        date = format_datetime(self.env, message.date, dt_format="medium")
+        return Markup(
+            '<br/><div class="o_outreach_quote">%s</div>'
+            '<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">'
+            "%s</blockquote>"
+        ) % (
+            self.env._(
+                "On %(date)s, %(author)s wrote:",
+                date=date,
+                author=message.email_from or message.author_id.name or "",
+            ),
+            content,
+        )
 
     def _prepare_resource_links(self, step):
         """An email step sharing a resource: each candidate's own tracked link.
