@@ -812,7 +812,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         content = Markup("").join(
             Markup(html.tostring(child, encoding="unicode")) for child in root
         ) or escape(root.text_content())
-        date = format_datetime(self.env, message.date, dt_format="medium")
+        date = format_datetime(self.env, message.date, tz=message.author_id.tz, dt_format="medium")
         return Markup(
             '<br/><div class="o_outreach_quote">%s</div>'
             '<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">'

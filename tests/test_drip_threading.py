@@ -120,6 +120,26 @@ class TestDripThreading(DripOnTheWireCommon):
         enrollment = self._enrollments(ada)
         self.assertEqual((enrollment.state, enrollment.stop_reason), ("stopped", "replied"))
 
+    def test_three_emails_one_conversation(self):
+        self.step_3.write({"channel": "email"})
+        self.step_3.variant_ids.write({"mail_template_id": self.template_follow.id, "body": False})
+        self.assertTrue(self.step_3.reply_to_previous)
+        ada = self.talent_ada
+        self.drip.enroll(ada)
+        sent = []
+        for _step in range(3):
+            sent.append(self._run_and_deliver()[ada.email_normalized])
+            self._make_due(ada)
+        first, second, third = sent
+        ids = [message["Message-Id"] for message in sent]
+        self.assertEqual(len(set(ids)), 3)
+        self.assertEqual(second["Subject"], third["Subject"])
+        self.assertEqual(third["Subject"], f"Re: {first['Subject']}")
+        self.assertEqual(third["In-Reply-To"], ids[1])
+        self.assertEqual(third["References"].split(), ids)
+        self.assertIn("A short follow-up", self._text(third).split("wrote:")[1], "quotes the 2nd")
+        self.assertEqual(self._enrollments(ada).state, "done")
+
     def test_not_quoted_and_not_threaded(self):
         ada, bob = self.talent_ada, self.talent_bob
         self.drip.enroll(ada | bob)

@@ -13,24 +13,23 @@ class MailComposeMessage(models.TransientModel):
         {applicant id: HTML}, set by the drip) after rendering: any template carries it, and
         the batch stays one render call."""
         values_all = super()._prepare_mail_values_dynamic(res_ids)
-        self._add_outreach_thread_quotes(values_all)
         notices = self.env.context.get("outreach_privacy_notices")
-        if not notices or self.model != "hr.applicant":
-            return values_all
-        Applicant = self.env["hr.applicant"]
-        for res_id, values in values_all.items():
-            notice = notices.get(res_id)
-            if not notice:
-                continue
-            block = Applicant._outreach_privacy_notice_block(notice)
-            for fname in ("body", "body_html"):
-                if values.get(fname):
-                    values[fname] = Markup(values[fname]) + block
+        if notices and self.model == "hr.applicant":
+            Applicant = self.env["hr.applicant"]
+            for res_id, values in values_all.items():
+                notice = notices.get(res_id)
+                if not notice:
+                    continue
+                block = Applicant._outreach_privacy_notice_block(notice)
+                for fname in ("body", "body_html"):
+                    if values.get(fname):
+                        values[fname] = Markup(values[fname]) + block
+        self._add_outreach_thread_quotes(values_all)
         return values_all
 
     def _add_outreach_thread_quotes(self, values_all):
-        """Quote the previous drip email below the email sent (not the chatter copy), before
-        the mailing layout wraps it (context `outreach_thread_values`, see below)."""
+        """Quote the previous drip email at the end of the email sent (not the chatter copy),
+        before the mailing layout wraps it (context `outreach_thread_values`, see below)."""
         threads = self.env.context.get("outreach_thread_values")
         if not threads or self.model != "hr.applicant":
             return
