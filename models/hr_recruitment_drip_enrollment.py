@@ -800,15 +800,18 @@ class HrRecruitmentDripEnrollment(models.Model):
     @api.model
     def _quote_email(self, message):
         """`message` (a drip email's chatter copy) quoted as mail clients quote the email
-        replied to: 'On <date>, <author> wrote:' and its text, the links of its chatter copy
-        (tokens hidden) removed."""
+        replied to: 'On <date>, <author> wrote:' and its text, without the links of its
+        chatter copy (tokens hidden) and without its privacy notice."""
         body = message.body or ""
         # the chatter copy of a mass mailing wraps the email sent in a quote of its own
         tree = html.fromstring(f"<div>{body}</div>")
         inner = tree.xpath("//blockquote[@data-o-mail-quote-node]")
         root = inner[0] if inner else tree
-        for link in root.iter("a"):
+        for link in list(root.iter("a")):
             link.drop_tag()
+        # the privacy notice is given once, in the email itself
+        for notice in root.xpath("//*[contains(@class, 'o_outreach_privacy_notice')]"):
+            notice.drop_tree()
         content = Markup("").join(
             Markup(html.tostring(child, encoding="unicode")) for child in root
         ) or escape(root.text_content())

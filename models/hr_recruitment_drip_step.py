@@ -255,13 +255,17 @@ class HrRecruitmentDripStep(models.Model):
 
     @api.constrains("sender_type", "sender_user_id")
     def _check_sender_user(self):
-        """A chosen sender who is not a Recruitment officer sends in someone else's name:
-        only a Recruitment administrator may set that up."""
+        """A chosen sender is an internal user; one who is not a Recruitment officer sends in
+        someone else's name: only a Recruitment administrator may set that up (today only
+        administrators edit steps at all, see the access rights: this keeps the rule if drip
+        owners get to edit their steps)."""
         for step in self.filtered(lambda s: s.sender_type == "user"):
             sender = step.sender_user_id
-            if not sender:
+            if not sender or sender.share:
                 raise ValidationError(
-                    self.env._("Step '%(step)s': choose the user who sends it.", step=step.name)
+                    self.env._(
+                        "Step '%(step)s': choose the internal user who sends it.", step=step.name
+                    )
                 )
             if self.env.su or sender.has_group("hr_recruitment.group_hr_recruitment_user"):
                 continue
@@ -280,18 +284,20 @@ class HrRecruitmentDripStep(models.Model):
         {applicant id: (res.users, note)}; the note says why the owner sends it instead
         (the job, its department or manager has no user), else False."""
         self.ensure_one()
-        owner = self.drip_id.user_id
+        # sudo: the job's recruiter and department manager are read for whoever runs the drip
+        step = self.sudo()
+        owner = step.drip_id.user_id
         result = {}
-        for applicant in applicants.with_context(outreach_drip_id=self.drip_id.id):
-            job = applicant._get_outreach_job() if self.sender_type != "owner" else False
-            if self.sender_type == "job_recruiter":
+        for applicant in applicants.sudo().with_context(outreach_drip_id=step.drip_id.id):
+            job = applicant._get_outreach_job() if step.sender_type != "owner" else False
+            if step.sender_type == "job_recruiter":
                 sender = job and job.user_id
                 missing = self.env._("the job has no recruiter")
-            elif self.sender_type == "hiring_manager":
+            elif step.sender_type == "hiring_manager":
                 sender = job and job.department_id.manager_id.user_id
                 missing = self.env._("the job's department has no manager with a user")
-            elif self.sender_type == "user":
-                sender = self.sender_user_id
+            elif step.sender_type == "user":
+                sender = step.sender_user_id
                 missing = self.env._("no sending user is chosen")
             else:
                 sender = owner
@@ -304,7 +310,7 @@ class HrRecruitmentDripStep(models.Model):
                     "Step '%(step)s' sent by the owner %(owner)s: %(why)s.",
                     step=self.name,
                     owner=owner.name,
-                    why=missing if job or self.sender_type == "user" else self.env._("no job"),
+                    why=missing if job or step.sender_type == "user" else self.env._("no job"),
                 ),
             )
         return result

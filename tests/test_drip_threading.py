@@ -348,5 +348,5 @@ class TestDripStepSender(DripOnTheWireCommon):
         admin_step = self.step_1.with_user(self.user_manager)
         admin_step.write(values)
         self.assertEqual(self.step_1.sender_user_id, employee, "an administrator may")
-        with self.assertRaisesText(ValidationError, "choose the user"):
+        with self.assertRaisesText(ValidationError, "choose the internal user"):
             admin_step.write({"sender_user_id": False})
