@@ -1838,10 +1838,25 @@ class HrApplicantDrip(models.Model):
         return (drip and drip.job_ids[:1]) or self.job_id
 
     def _get_outreach_sender(self):
-        """The user a message comes from: the drip owner, else the recruiter, else us."""
+        """The user a message comes from: the sender of the drip step being sent (its owner,
+        the job's recruiter, the hiring manager, a chosen user), else the drip owner, else
+        the recruiter, else us."""
         self.ensure_one()
+        step_id = self.env.context.get("outreach_step_id")
+        if step_id:
+            # sudo: template rendering inside the drip cron or a preview: the step of the context
+            step = self.env["hr.recruitment.drip.step"].sudo().browse(step_id)
+            return step._get_senders(self)[self.id][0]
         drip = self._get_outreach_drip()
         return (drip and drip.user_id) or self.user_id or self.env.user
+
+    def _get_outreach_signature(self):
+        """The email signature of the message's sender (placeholder of drip templates):
+        their signature, else their name."""
+        sender = self._get_outreach_sender()
+        # sudo: the sender's signature is read to sign a message in their name
+        signature = sender.sudo().signature
+        return signature if not is_html_empty(signature) else sender.name
 
     def action_view_drip_enrollments(self):
         self.ensure_one()

@@ -305,14 +305,14 @@ class HrRecruitmentDrip(models.Model):
             )
         )
 
-    def _get_sender_email(self):
-        """From address of the drip's emails: the owner's, else the company's, else the
-        company's alias domain default sender, else the current user's (a fresh database's
-        admin has no email)."""
+    def _get_sender_email(self, sender=None):
+        """From address of the drip's emails: the sender's (the step's, by default the
+        owner), else the company's, else the company's alias domain default sender, else
+        the current user's (a fresh database's admin has no email)."""
         self.ensure_one()
         company = self.company_id
         return (
-            self.user_id.email_formatted
+            (sender or self.user_id).email_formatted
             or company.partner_id.email_formatted
             or company.alias_domain_id.default_from_email
             or self.env.user.email_formatted

@@ -1,10 +1,12 @@
 import logging
 import random
+import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from time import sleep
 
 import pytz
+from lxml import html
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -446,9 +448,9 @@ class HrRecruitmentDripEnrollment(models.Model):
 
     def _get_drip_sender(self, step):
         """The user the email of `step` leaves as for this enrollment (its sender limit
-        applies): the drip's owner."""
+        applies): the step's sender (step._get_senders), by default the drip's owner."""
         self.ensure_one()
-        return step.drip_id.user_id
+        return step._get_senders(self.applicant_id)[self.applicant_id.id][0]
 
     # ------------------------------------------------------------
     # Processing due steps
@@ -990,7 +992,10 @@ class HrRecruitmentDripEnrollment(models.Model):
         automated = step.channel in AUTOMATED_CHANNELS
         senders = {}
         if step.channel == "email":
-            senders = {e.applicant_id.id: e._get_drip_sender(step) for e in self}
+            senders = {
+                applicant_id: sender
+                for applicant_id, (sender, _note) in step._get_senders(self.applicant_id).items()
+            }
         # the drip's own sending window (checked before) replaces the company's
         Policy = self.env["hr.recruitment.contact.policy"].with_context(outreach_own_window=True)
         decisions = Policy._check(
@@ -1123,18 +1128,20 @@ class HrRecruitmentDripEnrollment(models.Model):
             outreach_privacy_notices=notices,
             passive_qweb_compile_memo={},  # one QWeb compilation per batch (models/ir_qweb.py)
         )
-        mails = applicants.message_mail_with_source(
+        mails = self._queue_emails_by_sender(
+            step,
+            applicants,
             template,
             mass_mailing_id=mailing.id,
             auto_delete_keep_log=True,
             force_send=False,
             use_exclusion_list=True,
-            email_from=drip._get_sender_email(),
-            author_id=drip.user_id.partner_id.id,
         )
         # the chatter copy of each email (mass mode: not what is sent) shows no token
         applicants._outreach_redact_message_links(mails.mail_message_id)
         mail_by_applicant = {mail.res_id: mail for mail in mails}
+        # the touchpoint names the user the email left as (sender limits count them)
+        senders = step._get_senders(self.applicant_id)
         touchpoint_values = []
         failed = self.browse()
         for enrollment in self:
@@ -1151,6 +1158,7 @@ class HrRecruitmentDripEnrollment(models.Model):
                     mail_message_id=mail.mail_message_id.id,
                     mailing_trace_id=trace.id,
                     privacy_notice=enrollment.applicant_id.id in notices,
+                    user_id=senders[enrollment.applicant_id.id][0].id,
                     **resource_values.get(enrollment.id, {}),
                 )
             )
@@ -1168,6 +1176,106 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         (self - failed)._advance(step, now)
+
+    def _queue_emails_by_sender(self, step, applicants, template, **composer_values):
+        """Queue the emails of `step` to `applicants` (these enrollments' candidates, with the
+        render context), one composer per sender of the step (step._get_senders): from the
+        sender's address and in their name (signature), through their personal outgoing mail
+        server when they have one, as replies to the previous drip email when the step says
+        so. A sender missing (no hiring manager...) falls back to the owner, noted on the
+        enrollment. Return the mail.mail created (sudo)."""
+        drip = step.drip_id
+        senders = step._get_senders(applicants)
+        threads = self._get_thread_values(step) if step.channel == "email" else {}
+        mails = self.env["mail.mail"].sudo()
+        for sender, batch in applicants.grouped(lambda a: senders[a.id][0]).items():
+            batch = batch.with_context(outreach_step_id=step.id, outreach_thread_values=threads)
+            if sender._get_personal_mail_server():
+                # sudo as the sender: Odoo sends a message through the personal server of the
+                # user who created it (mail.mail._filter_mail_mail_servers), with its throttling
+                batch = batch.with_user(sender).with_company(drip.company_id).sudo()
+            mails |= batch.message_mail_with_source(
+                template,
+                email_from=drip._get_sender_email(sender),
+                author_id=sender.partner_id.id,
+                **composer_values,
+            )
+        for enrollment in self:
+            note = senders.get(enrollment.applicant_id.id, (None, False))[1]
+            if note:
+                enrollment.status_note = note
+        return mails
+
+    def _get_thread_values(self, step):
+        """How each candidate's email of `step` replies to the previous drip emails of their
+        enrollment (step option 'Send as a Reply'): {applicant id: {subject: 'Re: <subject
+        of the first email>', in_reply_to: Message-Id of the last one, references: all their
+        Message-Ids, quote: the last one quoted (option) or False}}; candidates without a
+        previous drip email are absent (their email starts the conversation)."""
+        if not step.reply_to_previous:
+            return {}
+        # sudo: the cron reads the drip's own touchpoints and the messages it sent
+        touchpoints = (
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("enrollment_id", "in", self.ids),
+                    ("channel", "=", "email"),
+                    ("direction", "=", "outbound"),
+                    ("mail_message_id", "!=", False),
+                    ("outcome", "!=", "failed"),  # never left: nothing to reply to
+                ],
+                ["enrollment_id", "mail_message_id"],
+                order="date, id",
+            )
+        )
+        values = {}
+        for enrollment, sent in touchpoints.grouped("enrollment_id").items():
+            messages = sent.mail_message_id.filtered("message_id")
+            if not messages:
+                continue
+            first, last = messages[0], messages[-1]
+            subject = re.sub(r"^\s*(re\s*:\s*)+", "", first.subject or "", flags=re.IGNORECASE)
+            values[enrollment.applicant_id.id] = {
+                "subject": self.env._("Re: %(subject)s", subject=subject),
+                "in_reply_to": last.message_id,
+                "references": " ".join(messages.mapped("message_id")),
+                "quote": step.reply_quote and self._quote_email(last),
+            }
+        return values
+
+    @api.model
+    def _quote_email(self, message):
+        """`message` (a drip email's chatter copy) quoted as mail clients quote the email
+        replied to: 'On <date>, <author> wrote:' and its text, without the links of its
+        chatter copy (tokens hidden) and without its privacy notice."""
+        body = message.body or ""
+        # the chatter copy of a mass mailing wraps the email sent in a quote of its own
+        tree = html.fromstring(f"<div>{body}</div>")
+        inner = tree.xpath("//blockquote[@data-o-mail-quote-node]")
+        root = inner[0] if inner else tree
+        for link in list(root.iter("a")):
+            link.drop_tag()
+        # the privacy notice is given once, in the email itself
+        for notice in root.xpath("//*[contains(@class, 'o_outreach_privacy_notice')]"):
+            notice.drop_tree()
+        content = Markup("").join(
+            Markup(html.tostring(child, encoding="unicode")) for child in root
+        ) or escape(root.text_content())
+        date = format_datetime(self.env, message.date, tz=message.author_id.tz, dt_format="medium")
+        return Markup(
+            '<br/><div class="o_outreach_quote">%s</div>'
+            '<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">'
+            "%s</blockquote>"
+        ) % (
+            self.env._(
+                "On %(date)s, %(author)s wrote:",
+                date=date,
+                author=message.email_from or message.author_id.name or "",
+            ),
+            content,
+        )
 
     def _prepare_resource_links(self, step):
         """An email step sharing a resource: each candidate's own tracked link.

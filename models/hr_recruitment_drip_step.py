@@ -21,6 +21,13 @@ STEP_CHANNELS = [
     ("task", "Other task"),
 ]
 AUTOMATED_CHANNELS = ("email", "sms")
+# who an email step comes from (hr.recruitment.drip.step._get_senders)
+STEP_SENDERS = [
+    ("owner", "Drip owner"),
+    ("job_recruiter", "Job recruiter"),
+    ("hiring_manager", "Hiring manager"),
+    ("user", "Chosen user"),
+]
 MANUAL_ACTIVITY_TYPES = {
     "linkedin": "hr_recruitment_passive.mail_activity_type_linkedin_message",
     "phone": "mail.mail_activity_data_call",
@@ -133,6 +140,37 @@ class HrRecruitmentDripStep(models.Model):
         "library (placeholder object._get_outreach_resource_url() in the template, e.g. the "
         "'share a resource' template); the touchpoint is a 'Shared resource' one and a click "
         "counts for the step.",
+    )
+    reply_to_previous = fields.Boolean(
+        string="Send as a Reply",
+        compute="_compute_reply_to_previous",
+        store=True,
+        readonly=False,
+        help="Email steps: send this email as a reply to the candidate's previous email of the "
+        "drip ('Re: <first subject>', in the same conversation in the candidate's mail client). "
+        "On by default for follow-ups; the first email of a candidate always starts a thread.",
+    )
+    reply_quote = fields.Boolean(
+        string="Quote the Previous Email",
+        default=True,
+        help="Reply steps: quote the previous email below this one, as a mail client does.",
+    )
+    sender_type = fields.Selection(
+        STEP_SENDERS,
+        string="Sender",
+        required=True,
+        default="owner",
+        help="Who the email comes from (name, address, signature, personal outgoing server): "
+        "the drip owner, the recruiter of the job, the hiring manager (the manager of the "
+        "job's department) or a chosen user. When the job, its department or manager has no "
+        "user, the owner sends it and the enrollment says so.",
+    )
+    sender_user_id = fields.Many2one(
+        "res.users",
+        string="Sending User",
+        domain="[('share', '=', False)]",
+        help="The user sending this step (Sender: Chosen user). A user who is not a "
+        "Recruitment officer can be chosen by a Recruitment administrator only.",
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
@@ -331,6 +369,13 @@ class HrRecruitmentDripStep(models.Model):
             step.preview_body = body if step.channel == "email" else plaintext2html(body)
             step.preview_held = rendered.get("held") or False
 
+    @api.depends("channel", "sequence", "drip_id")
+    def _compute_reply_to_previous(self):
+        for step in self:
+            step.reply_to_previous = step.channel == "email" and bool(
+                step._get_previous_email_step()
+            )
+
     @api.depends("channel")
     def _compute_activity_type_id(self):
         for step in self:
@@ -414,6 +459,68 @@ class HrRecruitmentDripStep(models.Model):
                         step=step.name,
                     )
                 )
+
+    @api.constrains("sender_type", "sender_user_id")
+    def _check_sender_user(self):
+        """A chosen sender is an internal user; one who is not a Recruitment officer sends in
+        someone else's name: only a Recruitment administrator may set that up (today only
+        administrators edit steps at all, see the access rights: this keeps the rule if drip
+        owners get to edit their steps)."""
+        for step in self.filtered(lambda s: s.sender_type == "user"):
+            sender = step.sender_user_id
+            if not sender or sender.share:
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': choose the internal user who sends it.", step=step.name
+                    )
+                )
+            if self.env.su or sender.has_group("hr_recruitment.group_hr_recruitment_user"):
+                continue
+            if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager"):
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s': %(user)s is not a Recruitment officer; only a "
+                        "Recruitment administrator can make them the sender of a drip step.",
+                        step=step.name,
+                        user=sender.name,
+                    )
+                )
+
+    def _get_senders(self, applicants):
+        """The user each candidate's email of this step comes from, by sender type:
+        {applicant id: (res.users, note)}; the note says why the owner sends it instead
+        (the job, its department or manager has no user), else False."""
+        self.ensure_one()
+        # sudo: the job's recruiter and department manager are read for whoever runs the drip
+        step = self.sudo()
+        owner = step.drip_id.user_id
+        result = {}
+        for applicant in applicants.sudo().with_context(outreach_drip_id=step.drip_id.id):
+            job = applicant._get_outreach_job() if step.sender_type != "owner" else False
+            if step.sender_type == "job_recruiter":
+                sender = job and job.user_id
+                missing = self.env._("the job has no recruiter")
+            elif step.sender_type == "hiring_manager":
+                sender = job and job.department_id.manager_id.user_id
+                missing = self.env._("the job's department has no manager with a user")
+            elif step.sender_type == "user":
+                sender = step.sender_user_id
+                missing = self.env._("no sending user is chosen")
+            else:
+                sender = owner
+            if sender:
+                result[applicant.id] = (sender, False)
+                continue
+            result[applicant.id] = (
+                owner,
+                self.env._(
+                    "Step '%(step)s' sent by the owner %(owner)s: %(why)s.",
+                    step=self.name,
+                    owner=owner.name,
+                    why=missing if job or step.sender_type == "user" else self.env._("no job"),
+                ),
+            )
+        return result
 
     @api.constrains("variant_ids")
     def _check_variant_split(self):
@@ -671,10 +778,13 @@ class HrRecruitmentDripStep(models.Model):
         raise a UserError listing the placeholders that failed."""
         self.ensure_one()
         self._check_content(variant)
-        drip_id = self.drip_id._origin.id or False
-        applicant = applicant.with_context(outreach_drip_id=drip_id)
+        context = {
+            "outreach_drip_id": self.drip_id._origin.id or False,
+            "outreach_step_id": self._origin.id or False,
+        }
+        applicant = applicant.with_context(**context)
         sources = self._get_render_sources(variant)
-        Render = self.env["mail.render.mixin"].with_context(outreach_drip_id=drip_id)
+        Render = self.env["mail.render.mixin"].with_context(**context)
         result = {}
         failures = []
         for key, (source, engine, model_name) in sources.items():

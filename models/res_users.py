@@ -38,6 +38,18 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["passive_weekly_digest"]
 
+    def _get_personal_mail_server(self):
+        """This user's own outgoing mail server (Odoo's personal servers, owner_user_id), when
+        Odoo would send their messages through it; else an empty recordset."""
+        self.ensure_one()
+        # sudo: mail servers and their settings are admin-only; only the server is returned
+        if self.env["ir.config_parameter"].sudo().get_param("mail.disable_personal_mail_servers"):
+            return self.env["ir.mail_server"]
+        server = self.sudo().outgoing_mail_server_id
+        if server.active and server.owner_user_id == self:
+            return server
+        return self.env["ir.mail_server"]
+
     def _get_passive_digests(self, now=None):
         """{user: digest} for these recruiters, skipping those with nothing to report; a digest
         has the lists replies, not_nows, matches and drip_errors of {name, detail, url}."""

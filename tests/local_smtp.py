@@ -5,7 +5,8 @@ from unittest.mock import patch
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for smtplib: EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
+    """Just enough of RFC 5321 for smtplib: EHLO, AUTH (any login), MAIL, RCPT, DATA, RSET,
+    NOOP, QUIT."""
 
     def _reply(self, line):
         self.wfile.write(line.encode() + b"\r\n")
@@ -15,8 +16,14 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
         envelope = {"rcpt_to": []}
         while line := self.rfile.readline():
             verb = line[:4].upper()
-            if verb in (b"EHLO", b"HELO"):
+            if verb == b"EHLO":
+                # a personal mail server logs in (ir.mail_server with smtp_user): accept it
+                self._reply("250-localhost")
+                self._reply("250 AUTH PLAIN")
+            elif verb == b"HELO":
                 self._reply("250 localhost")
+            elif verb == b"AUTH":
+                self._reply("235 Authentication successful")
             elif verb == b"MAIL":
                 envelope = {"mail_from": line[10:].strip().decode(), "rcpt_to": []}
                 self._reply("250 OK")

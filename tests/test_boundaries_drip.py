@@ -253,7 +253,10 @@ class TestBoundariesDrip(BoundariesDripCommon):
         # after the date it resumes with the step it was waiting on
         with freeze_time("2026-06-02 10:00:00"):
             mails = self._run_and_send()
-        self.assertIn("Re: Staff Engineer", self._sent_to(mails, self.talent_ada)["subject"])
+        # the follow-up replies to the first email (step option, default on)
+        self.assertIn(
+            "Re: Ada Lovelace, a Staff Engineer", self._sent_to(mails, self.talent_ada)["subject"]
+        )
         self.assertEqual((enrollment.state, enrollment.step_id), ("running", self.step_3))
 
     def test_stop_all_contact_from_drip_email(self):

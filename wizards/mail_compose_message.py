@@ -1,3 +1,5 @@
+import ast
+
 from markupsafe import Markup
 
 from odoo import models
@@ -12,17 +14,50 @@ class MailComposeMessage(models.TransientModel):
         the batch stays one render call."""
         values_all = super()._prepare_mail_values_dynamic(res_ids)
         notices = self.env.context.get("outreach_privacy_notices")
-        if not notices or self.model != "hr.applicant":
-            return values_all
-        Applicant = self.env["hr.applicant"]
+        if notices and self.model == "hr.applicant":
+            Applicant = self.env["hr.applicant"]
+            for res_id, values in values_all.items():
+                notice = notices.get(res_id)
+                if not notice:
+                    continue
+                block = Applicant._outreach_privacy_notice_block(notice)
+                for fname in ("body", "body_html"):
+                    if values.get(fname):
+                        values[fname] = Markup(values[fname]) + block
+        self._add_outreach_thread_quotes(values_all)
+        return values_all
+
+    def _add_outreach_thread_quotes(self, values_all):
+        """Quote the previous drip email at the end of the email sent (not the chatter copy),
+        before the mailing layout wraps it (context `outreach_thread_values`, see below)."""
+        threads = self.env.context.get("outreach_thread_values")
+        if not threads or self.model != "hr.applicant":
+            return
         for res_id, values in values_all.items():
-            notice = notices.get(res_id)
-            if not notice:
+            quote = (threads.get(res_id) or {}).get("quote")
+            if quote and values.get("body_html"):
+                values["body_html"] = Markup(values["body_html"]) + quote
+
+    def _prepare_mail_values(self, res_ids):
+        """Send as a reply where the drip asks for it (context `outreach_thread_values`,
+        {applicant id: values of hr.recruitment.drip.enrollment._get_thread_values}): the
+        subject of the conversation, In-Reply-To and References of the previous drip
+        email(s), then this email's own Message-Id (the quote: _add_outreach_thread_quotes)."""
+        values_all = super()._prepare_mail_values(res_ids)
+        threads = self.env.context.get("outreach_thread_values")
+        if not threads or self.model != "hr.applicant" or self.composition_mode != "mass_mail":
+            return values_all
+        for res_id, values in values_all.items():
+            thread = threads.get(res_id)
+            if not thread:
                 continue
-            block = Applicant._outreach_privacy_notice_block(notice)
-            for fname in ("body", "body_html"):
-                if values.get(fname):
-                    values[fname] = Markup(values[fname]) + block
+            headers = ast.literal_eval(values.get("headers") or "{}")
+            headers["In-Reply-To"] = thread["in_reply_to"]
+            values.update(
+                subject=thread["subject"],
+                references=" ".join(filter(None, (thread["references"], values["message_id"]))),
+                headers=repr(headers),
+            )
         return values_all
 
     def _get_optout_emails(self, mail_values_dict):
