@@ -1176,14 +1176,19 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         (self - failed)._advance(step, now)
+        # the owner sent instead of the step's sender (no hiring manager...): say so
+        for enrollment in self - failed:
+            note = senders[enrollment.applicant_id.id][1]
+            if note and enrollment.state == "running":
+                enrollment.status_note = note
 
     def _queue_emails_by_sender(self, step, applicants, template, **composer_values):
         """Queue the emails of `step` to `applicants` (these enrollments' candidates, with the
         render context), one composer per sender of the step (step._get_senders): from the
         sender's address and in their name (signature), through their personal outgoing mail
         server when they have one, as replies to the previous drip email when the step says
-        so. A sender missing (no hiring manager...) falls back to the owner, noted on the
-        enrollment. Return the mail.mail created (sudo)."""
+        so. A sender missing (no hiring manager...) falls back to the owner (_send_email
+        notes it on the enrollment). Return the mail.mail created (sudo)."""
         drip = step.drip_id
         senders = step._get_senders(applicants)
         threads = self._get_thread_values(step) if step.channel == "email" else {}
@@ -1200,10 +1205,6 @@ class HrRecruitmentDripEnrollment(models.Model):
                 author_id=sender.partner_id.id,
                 **composer_values,
             )
-        for enrollment in self:
-            note = senders.get(enrollment.applicant_id.id, (None, False))[1]
-            if note:
-                enrollment.status_note = note
         return mails
 
     def _get_thread_values(self, step):

@@ -255,7 +255,8 @@ class TestBoundariesDrip(BoundariesDripCommon):
             mails = self._run_and_send()
         # the follow-up replies to the first email (step option, default on)
         self.assertIn(
-            "Re: Ada Lovelace, a Staff Engineer", self._sent_to(mails, self.talent_ada)["subject"]
+            "Re: Ada, a Staff Engineer at YourTestCompany",
+            self._sent_to(mails, self.talent_ada)["subject"],
         )
         self.assertEqual((enrollment.state, enrollment.step_id), ("running", self.step_3))
 
