@@ -13,8 +13,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize, is_html_empty
 
-from ..misc.mail_parsing import is_known_sender, sender_address
-from . import outreach_token
+from ..tools import outreach_token
+from ..tools.senders import is_known_sender, sender_address
 from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -244,7 +244,7 @@ class HrApplicant(models.Model):
     )
 
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
-    # the retention rule's daily search (tools/bench-scale: a sequential scan at 100,000 talents)
+    # the retention rule's daily search (scripts/bench-scale: a sequential scan at 100,000 talents)
     _retention_idx = models.Index(
         "(create_date) WHERE is_passive_candidate IS TRUE AND anonymized_date IS NULL"
     )

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.hr_recruitment_passive.models.hr_recruitment_ab_test import chi_square_sf
+from odoo.addons.hr_recruitment_passive.tools.ab_statistics import chi_square_sf
 
 
 @tagged("post_install", "-at_install")

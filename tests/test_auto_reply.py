@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.misc.mail_parsing import is_auto_reply, parse_return_date
+from odoo.addons.hr_recruitment_passive.tools.auto_reply import is_auto_reply
+from odoo.addons.hr_recruitment_passive.tools.dates import parse_return_date
 
 from .common import PassiveCommon
 

@@ -13,11 +13,9 @@ from datetime import date, datetime
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.misc.mail_parsing import (
-    is_auto_reply,
-    is_known_sender,
-    parse_return_date,
-)
+from odoo.addons.hr_recruitment_passive.tools.auto_reply import is_auto_reply
+from odoo.addons.hr_recruitment_passive.tools.dates import parse_return_date
+from odoo.addons.hr_recruitment_passive.tools.senders import is_known_sender
 
 from .drip_common import DripCommon
 

@@ -1,19 +1,19 @@
-"""The pure helpers of misc/mail_parsing.py, edge by edge (the corpus in
+"""The pure helpers of tools/ (auto_reply, dates, senders, text), edge by edge (the corpus in
 test_inbound_corpus.py covers whole emails)."""
 
 from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.hr_recruitment_passive.misc.mail_parsing import (
+from odoo.addons.hr_recruitment_passive.tools.auto_reply import is_auto_reply
+from odoo.addons.hr_recruitment_passive.tools.dates import (
     MONTHS,
     find_dates,
     find_reply_date,
-    is_auto_reply,
-    normalize_text,
     parse_return_date,
-    sender_address,
 )
+from odoo.addons.hr_recruitment_passive.tools.senders import sender_address
+from odoo.addons.hr_recruitment_passive.tools.text import normalize_text
 
 TODAY = date(2026, 12, 2)
 

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.hr_recruitment_passive.models.outreach_token import to_base36
+from odoo.addons.hr_recruitment_passive.tools.outreach_token import to_base36
 
 from .common import PassiveCommon
 

@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.misc.mail_parsing import find_reply_date
+from odoo.addons.hr_recruitment_passive.tools.dates import find_reply_date
 
 from .common import PassiveCommon
 

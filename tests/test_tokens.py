@@ -8,7 +8,7 @@ from odoo.tools import hmac
 from odoo.addons.hr_recruitment_passive.models.hr_recruitment_resource import (
     RESOURCE_LINK_LABEL_PREFIX,
 )
-from odoo.addons.hr_recruitment_passive.models.outreach_token import LEGACY_LINKS_PARAM
+from odoo.addons.hr_recruitment_passive.tools.outreach_token import LEGACY_LINKS_PARAM
 
 from .drip_common import MONDAY
 from .test_boundaries_drip import BoundariesDripCommon

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared shell helpers for tools/run-odoo and .ci/run (sourced, not executed).
+# Shared shell helpers for scripts/run-odoo and .ci/run (sourced, not executed).
 # Odoo 19 lives outside this repository. When it is missing at ODOO_HOME, find_odoo installs it there
 # (install_odoo: source, virtualenv with Odoo's requirements, Debian build packages when root).
 #   ODOO_HOME    folder holding the Odoo source and its virtualenv   (default /opt/odoo19)
@@ -58,7 +58,7 @@ install_odoo() {
     { mkdir -p "$ODOO_HOME" && [ -w "$ODOO_HOME" ]; } 2>/dev/null \
         || die "Odoo 19 is not installed and '$ODOO_HOME' cannot be created or written to. Run as root, or install it
 in a folder of yours:    export ODOO_HOME=\$HOME/odoo19"
-    # two runs at once (e.g. tools/run-odoo and .ci/run): the second waits for the first
+    # two runs at once (e.g. scripts/run-odoo and .ci/run): the second waits for the first
     exec {lock}>"$ODOO_HOME/.install.lock"
     if command -v flock >/dev/null; then
         flock -n "$lock" || { echo "Waiting for another Odoo install in $ODOO_HOME to finish"; flock "$lock"; }
@@ -272,9 +272,9 @@ CONF
     return 0
 }
 
-# Benchmarks (tools/bench-drip, tools/bench-scale): a fresh database $1 with the addon installed and a
+# Benchmarks (scripts/bench-drip, scripts/bench-scale): a fresh database $1 with the addon installed and a
 # temporary folder (BENCH_WORK, holding odoo.conf), both removed when the script exits.
-# bench_shell SCRIPT [VAR=value...] then runs tools/SCRIPT inside `odoo-bin shell` on it.
+# bench_shell SCRIPT [VAR=value...] then runs scripts/SCRIPT inside `odoo-bin shell` on it.
 bench_database() {
     BENCH_DB=$1
     find_odoo
@@ -292,6 +292,6 @@ bench_database() {
 bench_shell() {
     local script=$1
     shift
-    env "$@" BENCH_TOOLS="$ADDON_DIR/tools" "$ODOO_PYTHON" "$ODOO_BIN" shell -c "$BENCH_WORK/odoo.conf" \
-        -d "$BENCH_DB" --no-http --log-level=warn <"$ADDON_DIR/tools/$script"
+    env "$@" BENCH_TOOLS="$ADDON_DIR/scripts" "$ODOO_PYTHON" "$ODOO_BIN" shell -c "$BENCH_WORK/odoo.conf" \
+        -d "$BENCH_DB" --no-http --log-level=warn <"$ADDON_DIR/scripts/$script"
 }

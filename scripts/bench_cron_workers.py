@@ -1,6 +1,6 @@
 """Benchmark: the drip cron run by one or by two real Odoo cron worker processes.
 
-Two parts (see tools/bench-cron-workers, which calls both):
+Two parts (see scripts/bench-cron-workers, which calls both):
 
 * ``BENCH_STEP=build``, run inside ``odoo-bin shell``: a drip with two email steps, one candidate
   and its enrollment made through the ORM, then copied with bulk SQL to TOTAL running

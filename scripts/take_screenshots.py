@@ -1,9 +1,9 @@
 """Take the README / Apps screenshots from a running Odoo with the addon and its demo data.
 
-Usage: tools/take-screenshots (starts the server, finds a candidate's preference page, runs this),
+Usage: scripts/take-screenshots (starts the server, finds a candidate's preference page, runs this),
 or by hand with Odoo's virtualenv python (it has requests and websocket-client):
-    tools/run-odoo passive_demo --with-demo -p 8169 &        # once the server is up:
-    python tools/screenshots.py --url http://localhost:8169 --db passive_demo
+    scripts/run-odoo passive_demo --with-demo -p 8169 &        # once the server is up:
+    python scripts/take_screenshots.py --url http://localhost:8169 --db passive_demo
 
 Logs in through /web/session/authenticate, hands the session cookie to headless Chromium over the
 DevTools protocol, opens each page, waits until its content is there and saves a 1440x900 PNG in

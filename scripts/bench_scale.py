@@ -1,4 +1,4 @@
-# Run inside `odoo-bin shell` (see tools/bench-scale): `env` is the shell's environment.
+# Run inside `odoo-bin shell` (see scripts/bench-scale): `env` is the shell's environment.
 # Fixture: N talents (one partner each, in the passive pool) with 3-6 touchpoints over 12 months
 # (email, LinkedIn, SMS, phone, meetings, events; outbound and inbound; every outcome) and N/2
 # running enrollments, bulk-inserted in SQL; the addon's stored talent figures are then recomputed

@@ -1,7 +1,7 @@
-# Run inside `odoo-bin shell` (see tools/bench-drip): `env` is the shell's environment.
+# Run inside `odoo-bin shell` (see scripts/bench-drip): `env` is the shell's environment.
 # Same candidates, same template body: a drip's due email step through the scheduled action's
 # code path, then Odoo's own mailing.mailing.action_send_mail(); both only queue the mails.
-# Its helpers (make_drip...) are imported by tools/bench_scale.py: the run itself is under __main__.
+# Its helpers (make_drip...) are imported by scripts/bench_scale.py; the run is under __main__.
 import os
 import time
 

@@ -1,4 +1,4 @@
-"""pytest plugin for .ci/run (`-p pytest_fail_on_skip`, tools/ on PYTHONPATH): skipped = failed.
+"""pytest plugin for .ci/run (`-p pytest_fail_on_skip`, scripts/ on PYTHONPATH): skipped = failed.
 
 Odoo skips an HttpCase tour when it finds no Chromium or no websocket-client, and pytest-odoo
 skips HttpCase without --odoo-http; either would silently test less, so it fails instead.

@@ -1,4 +1,4 @@
-"""Run inside `odoo-bin shell` (code on stdin) by tools/check-upgrade; PASSIVE_UPGRADE_STEP says:
+"""Run inside `odoo-bin shell` (code on stdin) by scripts/check-upgrade; PASSIVE_UPGRADE_STEP says:
 
 fill       create talents, applications, touchpoints and edit the addon's noupdate data, commit
 snapshot   write to PASSIVE_UPGRADE_OUT every stored value of every record of this addon's

@@ -1,6 +1,7 @@
 """Merge i18n/hr_recruitment_passive.pot into every i18n/<lang>.po, keeping existing translations.
 
-Usage: $ODOO_PYTHON tools/update_po.py   (after `odoo-bin i18n export ... hr_recruitment_passive`)
+Usage: $ODOO_PYTHON scripts/update_i18n.py
+(after `odoo-bin i18n export ... hr_recruitment_passive`)
 New terms are added untranslated; terms gone from the .pot are dropped.
 """
 
