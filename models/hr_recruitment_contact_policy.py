@@ -8,6 +8,8 @@ from odoo import api, fields, models
 
 from odoo.addons.iap.tools.iap_tools import mail_prepare_for_domain_search
 
+from .hr_recruitment_touchpoint import NOT_DELIVERED_OUTCOMES
+
 # state: "allowed", "postponed" (try again at `until`) or "refused" (reason says why)
 ContactDecision = namedtuple("ContactDecision", ["state", "reason", "until", "message"])
 CONTACT_CHANNELS = ("email", "sms", "linkedin", "phone")
@@ -204,7 +206,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         return [
             ("automated", "=", True),
             ("direction", "=", "outbound"),
-            ("outcome", "not in", ["planned", "failed", "bounced"]),
+            ("outcome", "not in", list(NOT_DELIVERED_OUTCOMES)),
             ("date", ">", at - timedelta(days=days)),
             ("date", "<=", at),
         ]

@@ -10,14 +10,13 @@ WEEKDAY_FIELDS = (
     "send_saturday",
     "send_sunday",
 )
-# the figures shown per drip, step, variant and recruiter (see _get_drip_statistics)
-STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced")
 
 
 class HrRecruitmentDrip(models.Model):
     _name = "hr.recruitment.drip"
     _description = "Drip Sequence"
     _inherit = ["mail.thread", "hr.recruitment.drip.stat.mixin"]
+    _drip_stat_field = "drip_id"
     _order = "name, id"
     _check_company_auto = True
 
@@ -136,12 +135,9 @@ class HrRecruitmentDrip(models.Model):
                 values["running"] = values.get("running", 0) + count
             if stop_reason:
                 values[stop_reason] = values.get(stop_reason, 0) + count
-        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
-            [("drip_id", "in", drips.ids)], "drip_id"
-        )
+        figures = drips._get_email_figures()
         for drip in drips:
             values = counts.get(drip.id, {})
-            figures = stats.get(drip.id, {})
             enrolled = values.get("enrolled", 0)
             converted = values.get("applied", 0)
             drip.update(
@@ -151,10 +147,7 @@ class HrRecruitmentDrip(models.Model):
                     "error_count": values.get("error", 0),
                     "converted_count": converted,
                     "opted_out_count": values.get("opted_out", 0),
-                    **{f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS},
-                    "opened_rate": figures.get("opened_rate", 0.0),
-                    "clicked_rate": figures.get("clicked_rate", 0.0),
-                    "replied_rate": figures.get("replied_rate", 0.0),
+                    **figures[drip.id],
                     "converted_rate": 100.0 * converted / enrolled if enrolled else 0.0,
                 }
             )

@@ -669,7 +669,9 @@ class HrRecruitmentDripEnrollment(models.Model):
         # the first email to a sourced candidate carries the privacy notice (mail_compose_message)
         notices = {
             applicant_id: notice
-            for applicant_id, notice in self.applicant_id._outreach_privacy_notices().items()
+            for applicant_id, notice in self.env["res.company"]
+            ._outreach_privacy_notices(self.applicant_id)
+            .items()
             if notice
         }
         resource_context, resource_values = self._prepare_resource_links(step)

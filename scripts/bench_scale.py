@@ -297,16 +297,20 @@ def operations(drip, enroll_drip, ids):
     form_id = ids[len(ids) // 2]
     return [
         # label, callable, count of talents it is about (for queries per talent)
-        ("cron: cleanup", lambda: Applicant._cron_outreach_cleanup(), N),
+        ("cron: cleanup", lambda: env["hr.recruitment.cleanup"]._cron_remove_unresponsive(), N),
         ("retention dry run", lambda: Retention._dry_run(env.company), N),
-        ("cron: retention run (rule on)", lambda: Applicant._cron_outreach_retention(), N),
+        ("cron: retention run (rule on)", lambda: Retention._cron_anonymize_expired(), N),
         (
             "cron: occasions",
             lambda: env["hr.recruitment.occasion"]._cron_send_occasion_messages(),
             N,
         ),
         ("cron: A/B winners", lambda: env["hr.recruitment.drip"]._cron_apply_ab_winners(), N),
-        ("cron: engagement recompute", lambda: Applicant._cron_recompute_engagement(), N),
+        (
+            "cron: engagement recompute",
+            lambda: env["hr.recruitment.engagement"]._cron_recompute_engagement(),
+            N,
+        ),
         (f"cron: drip due steps ({DUE} due emails)", Enrollment._cron_process_due_steps, DUE),
         ("cron: drip due steps (none due)", Enrollment._cron_process_due_steps, N),
         (

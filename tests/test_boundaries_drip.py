@@ -146,7 +146,11 @@ class TestBoundariesDrip(BoundariesDripCommon):
             {t.applicant_id: t.privacy_notice for t in first},
             {self.talent_ada: True, self.talent_bob: False},
         )
-        self.assertEqual(self.talent_ada._outreach_privacy_notice(), "", "given once")
+        self.assertEqual(
+            self.env["res.company"]._outreach_privacy_notices(self.talent_ada)[self.talent_ada.id],
+            "",
+            "given once",
+        )
         # step 2 three business days later: no notice any more
         with freeze_time("2026-03-05 10:00:00"):
             mails = self._run_and_send()

@@ -9,13 +9,18 @@ from .common import PassiveCommon
 @tagged("post_install", "-at_install")
 class TestDataProtection(PassiveCommon):
     def test_privacy_notice_once_for_sourced_candidates(self):
-        notice = self.talent_ada._outreach_privacy_notice()
+        notice = self.env["res.company"]._outreach_privacy_notices(self.talent_ada)[
+            self.talent_ada.id
+        ]
         self.assertIn("Why you are hearing from us", notice)
         # the send path records that the notice was given: no second notice
         given = self._touchpoint(
             self.talent_ada, channel="email", outcome="sent", automated=True, privacy_notice=True
         )
-        self.assertEqual(self.talent_ada._outreach_privacy_notice(), "")
+        self.assertEqual(
+            self.env["res.company"]._outreach_privacy_notices(self.talent_ada)[self.talent_ada.id],
+            "",
+        )
         self.assertIn(given, self.talent_ada.consent_touchpoint_ids)
         # someone who wrote to us is not a sourced candidate
         self.talent_bob.message_post(
@@ -24,9 +29,14 @@ class TestDataProtection(PassiveCommon):
             author_id=self.talent_bob.partner_id.id,
             subtype_xmlid="mail.mt_comment",
         )
-        self.assertEqual(self.talent_bob._outreach_privacy_notice(), "")
+        self.assertEqual(
+            self.env["res.company"]._outreach_privacy_notices(self.talent_bob)[self.talent_bob.id],
+            "",
+        )
         self.company.outreach_privacy_notice = False
-        self.assertEqual(self.talent_cy._outreach_privacy_notice(), "")
+        self.assertEqual(
+            self.env["res.company"]._outreach_privacy_notices(self.talent_cy)[self.talent_cy.id], ""
+        )
 
     def test_privacy_notice_in_candidate_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -36,8 +46,14 @@ class TestDataProtection(PassiveCommon):
             {"fr_FR": {"Why you are hearing from us": "Pourquoi nous vous contactons"}},
         )
         self.talent_cy.partner_id.lang = "fr_FR"
-        self.assertIn("Pourquoi nous vous contactons", self.talent_cy._outreach_privacy_notice())
-        self.assertIn("Why you are hearing from us", self.talent_ada._outreach_privacy_notice())
+        self.assertIn(
+            "Pourquoi nous vous contactons",
+            self.env["res.company"]._outreach_privacy_notices(self.talent_cy)[self.talent_cy.id],
+        )
+        self.assertIn(
+            "Why you are hearing from us",
+            self.env["res.company"]._outreach_privacy_notices(self.talent_ada)[self.talent_ada.id],
+        )
 
     def test_retention_dry_run_then_anonymize(self):
         self.assertFalse(self.company.outreach_retention_enabled, "off by default")

@@ -126,7 +126,8 @@ class TestOutreachCleanup(PassiveCommon):
     def test_settings_move_out_of_pools_and_no_reengagement(self):
         self.company.write({"outreach_cleanup_remove_pools": True, "outreach_reengage_months": 0})
         silent = self.talents["Silent"]
-        silent._outreach_unresponsive()._outreach_remove_unresponsive()
+        Cleanup = self.env["hr.recruitment.cleanup"]
+        Cleanup._remove(Cleanup._find_unresponsive(silent))
         self.assertEqual(
             silent.talent_pool_ids,
             self.env.ref("hr_recruitment_passive.hr_talent_pool_unresponsive"),
@@ -135,7 +136,7 @@ class TestOutreachCleanup(PassiveCommon):
         # kept out of automated outreach until a recruiter sets a re-engagement date
         policy = self.env["hr.recruitment.contact.policy"]
         self.assertEqual(policy._check(silent, "email")[silent.id][:2], ("refused", "unresponsive"))
-        self.assertNotIn(silent, self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company))
+        self.assertNotIn(silent, self.env["hr.recruitment.cleanup"]._dry_run(self.company))
         silent.reengage_after = "2026-12-01"
         self.assertNotEqual(policy._check(silent, "email")[silent.id].reason, "unresponsive")
         removal = silent.touchpoint_ids.filtered(lambda t: t.boundary_event == "unresponsive")
@@ -143,7 +144,7 @@ class TestOutreachCleanup(PassiveCommon):
 
     def test_thresholds_follow_company_settings(self):
         self.company.write({"outreach_cleanup_min_messages": 2, "outreach_cleanup_days": 30})
-        removed = self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company)
+        removed = self.env["hr.recruitment.cleanup"]._dry_run(self.company)
         # TwoOnly (2 messages) and Recent (first of 3 unanswered 50 days ago) now qualify
         self.assertEqual(
             removed,
