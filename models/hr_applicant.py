@@ -29,6 +29,7 @@ ENGAGED_DAYS = 30
 
 
 class HrApplicant(models.Model):
+    _name = "hr.applicant"
     _inherit = [
         "hr.applicant",
         "hr.recruitment.outreach.link",
@@ -242,6 +243,20 @@ class HrApplicant(models.Model):
                 applicant.current_company, applicant.email_normalized
             )
 
+    @api.depends(
+        "touchpoint_ids.date",
+        "touchpoint_ids.direction",
+        "touchpoint_ids.kind",
+        "touchpoint_ids.outcome",
+        "pool_applicant_id.touchpoint_ids.date",
+        "pool_applicant_id.touchpoint_ids.direction",
+        "pool_applicant_id.touchpoint_ids.kind",
+        "pool_applicant_id.touchpoint_ids.outcome",
+        "touchpoint_ids.opened_date",
+        "touchpoint_ids.clicked_date",
+        "pool_applicant_id.touchpoint_ids.opened_date",
+        "pool_applicant_id.touchpoint_ids.clicked_date",
+    )
     def _compute_touchpoint_stats(self):
         talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
         stats = self.env["hr.recruitment.engagement"]._get_talent_figures(
@@ -256,6 +271,15 @@ class HrApplicant(models.Model):
             rec.next_touchpoint_date = values.get("next")
             rec.engagement_score = values.get("score", 0)
 
+    @api.depends(
+        "do_not_contact",
+        "outreach_opted_out",
+        "unresponsive_date",
+        "first_outreach_date",
+        "last_response_date",
+        "talent_application_ids.job_id",
+        "pool_applicant_id.talent_application_ids.job_id",
+    )
     def _compute_outreach_status(self):
         engaged_since = fields.Datetime.now() - timedelta(days=ENGAGED_DAYS)
         for rec in self:

@@ -504,17 +504,10 @@ class HrRecruitmentDripEnrollment(models.Model):
         """Postpone the enrollments outside the drip's sending window; return the others."""
         inside = self.browse()
         weekdays = drip._get_window_weekdays()
-        owner_tz = drip.user_id.tz
+        Policy = self.env["hr.recruitment.contact.policy"]
         later = defaultdict(lambda: self.browse())
         for enrollment in self:
             company = enrollment.applicant_id.company_id or drip.company_id
-            tz_name = (
-                enrollment.applicant_id.partner_id.tz
-                or owner_tz
-                or company.partner_id.tz
-                or company.resource_calendar_id.tz
-                or "UTC"
-            )
             if drip.skip_public_holidays:
                 if company.id not in holidays:
                     holidays[company.id] = self._get_holiday_dates(
@@ -523,8 +516,13 @@ class HrRecruitmentDripEnrollment(models.Model):
                 company_holidays = holidays[company.id]
             else:
                 company_holidays = set()
-            start = self._next_window_start(
-                now, pytz.timezone(tz_name), weekdays, drip, company_holidays
+            start = Policy._next_window_start(
+                now,
+                Policy._get_candidate_tz(enrollment.applicant_id, company, drip.user_id),
+                drip.send_hour_from,
+                drip.send_hour_to,
+                weekdays,
+                company_holidays,
             )
             if start <= now:
                 inside |= enrollment
@@ -539,24 +537,6 @@ class HrRecruitmentDripEnrollment(models.Model):
                 ),
             )
         return inside
-
-    @api.model
-    def _next_window_start(self, now, tz, weekdays, drip, holidays):
-        """First moment >= now (naive UTC) inside the window, in timezone `tz`."""
-        local_now = pytz.utc.localize(now).astimezone(tz)
-        for offset in range(15):
-            day = local_now.date() + timedelta(days=offset)
-            if day.weekday() not in weekdays or day in holidays:
-                continue
-            midnight = datetime.combine(day, time())
-            start = tz.localize(midnight + timedelta(hours=drip.send_hour_from))
-            end = tz.localize(midnight + timedelta(hours=drip.send_hour_to))
-            if local_now >= end:
-                continue
-            if local_now >= start:
-                return now
-            return start.astimezone(pytz.utc).replace(tzinfo=None)
-        return now
 
     @api.model
     def _get_holiday_dates(self, company, date_from, date_to):

@@ -141,6 +141,17 @@ class TestContactCaps(PassiveCommon):
         self.assertEqual(decision.until, datetime(2026, 12, 2, 14, 0))
         self.assertEqual(self._decision(self.talent_ada, automated=False).state, "allowed")
 
+    def test_sending_window_time_zone_falls_back_like_drips(self):
+        """One time-zone chain for the company window and the drips' windows: a candidate
+        without a time zone in a company whose contact has none is read in the time zone of
+        the company's working calendar (the company window used to fall back to UTC)."""
+        self.company.partner_id.tz = False
+        self.company.resource_calendar_id.tz = "Asia/Tokyo"
+        # 10:00 UTC is 19:00 in Tokyo: after the window, which opens at 09:00 Tokyo (00:00 UTC)
+        decision = self._decision(self.talent_ada)
+        self.assertEqual(decision[:2], ("postponed", "window"))
+        self.assertEqual(decision.until, datetime(2026, 12, 3, 0, 0))
+
     def test_reengage_after_refuses_automated_contact(self):
         self.talent_ada.write({"unresponsive_date": NOW, "reengage_after": "2027-06-01"})
         decision = self._decision(self.talent_ada)
