@@ -1,5 +1,5 @@
 """The pure helpers of tools/ (auto_reply, dates, senders, text), edge by edge (the corpus in
-test_inbound_corpus.py covers whole emails)."""
+test_mail_thread_corpus.py covers whole emails)."""
 
 from datetime import date
 
