@@ -2,7 +2,7 @@ from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY
 from .local_smtp import LocalSmtpMixin
-from .test_boundaries_drip import BoundariesDripCommon
+from .test_contact_policy_drip import BoundariesDripCommon
 
 # long enough for any <https://...> unsubscribe URL to pass the 78-character line Python folds at
 LONG_BASE_URL = "https://recruiting.very-long-subdomain-name.example-company-domain.com"

@@ -11,7 +11,7 @@ from odoo.addons.hr_recruitment_passive.models.hr_recruitment_resource import (
 from odoo.addons.hr_recruitment_passive.tools.outreach_token import LEGACY_LINKS_PARAM
 
 from .drip_common import MONDAY
-from .test_boundaries_drip import BoundariesDripCommon
+from .test_contact_policy_drip import BoundariesDripCommon
 
 INVALID = "This link is not valid any more"
 ROUTES = {
