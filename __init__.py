@@ -1,4 +1,4 @@
-from . import misc
+from . import tools
 from . import models
 from . import wizards
 from . import controllers

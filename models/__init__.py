@@ -1,5 +1,7 @@
+from . import hr_recruitment_outreach_link, hr_recruitment_candidate_preference
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
+from . import hr_recruitment_engagement, hr_recruitment_cleanup
 from . import hr_recruitment_forgotten_email, hr_recruitment_retention_log
 from . import hr_recruitment_retention
 from . import hr_recruitment_drip_stat_mixin

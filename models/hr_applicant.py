@@ -1,21 +1,13 @@
-import ast
-import logging
-import math
-import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta
-from markupsafe import Markup, escape
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize, is_html_empty
 
-from ..misc import wording
-from ..misc.mail_parsing import is_known_sender, sender_address
-from . import outreach_token
+from ..tools import wording
+from ..tools.senders import is_known_sender, sender_address
 from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
@@ -34,59 +26,17 @@ PASSIVE_PROFILE_FIELDS = (
     "do_not_contact",
     "do_not_contact_reason",
 )
-# engagement score: each signal is worth WEIGHT points on the day it happens and loses half its
-# value every HALF_LIFE_DAYS; the sum is capped at 100 (see README, "Engagement score")
-ENGAGEMENT_HALF_LIFE_DAYS = 30
-ENGAGEMENT_WINDOW_DAYS = 365
-ENGAGEMENT_INBOUND_WEIGHTS = {
-    "reply": 40,
-    "meeting": 40,
-    "call": 30,
-    "preference": 15,
-}
-ENGAGEMENT_INBOUND_DEFAULT_WEIGHT = 20
-ENGAGEMENT_OUTCOME_WEIGHTS = {"clicked": 15, "opened": 5}
-# issue 5: an open or click less than ENGAGEMENT_MACHINE_SECONDS after sending is most likely a
-# privacy proxy (e.g. Apple Mail Privacy Protection) or a link scanner: it keeps only
-# ENGAGEMENT_MACHINE_FACTOR of its weight; the n-th most recent open keeps FACTOR ** (n - 1)
-ENGAGEMENT_MACHINE_SECONDS = 60
-ENGAGEMENT_MACHINE_FACTOR = 0.2
-ENGAGEMENT_REPEAT_OPEN_FACTOR = 0.5
 # a response older than this turns an engaged candidate into one we are nurturing
 ENGAGED_DAYS = 30
-# outbound touchpoints that are messages to the candidate (cleanup counts them)
-OUTREACH_MESSAGE_KINDS = ("outreach", "follow_up", "congratulation", "resource")
-OUTREACH_NOT_DELIVERED = ("planned", "failed", "bounced")
-SNOOZE_MAX_DAYS = 730
-# what the candidate's own page shows and lets them download, in this order (plus skills,
-# applications and touchpoints): identity, contact, profile and the choices they made
-PERSONAL_DATA_FIELDS = (
-    "partner_name",
-    "email_from",
-    "partner_phone",
-    "linkedin_profile",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "years_of_experience",
-    "openness",
-    "desired_timing",
-    "preferred_channel",
-    "outreach_frequency",
-    "outreach_snoozed_until",
-    "source_id",
-)
-# a candidate link in a text: the token (last path segment) is what _outreach_redact_links hides
-OUTREACH_LINK_RE = re.compile(r"(/recruitment/(?:preferences|unsubscribe|resource|s)/)[^\s\"'<>&]+")
-
-_logger = logging.getLogger(__name__)
-PRIVACY_NOTICE_BLOCK = Markup(
-    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
-)
 
 
 class HrApplicant(models.Model):
-    _inherit = "hr.applicant"
+    _name = "hr.applicant"
+    _inherit = [
+        "hr.applicant",
+        "hr.recruitment.outreach.link",
+        "hr.recruitment.candidate.preference",
+    ]
 
     is_passive_candidate = fields.Boolean(
         string="Passive Candidate",
@@ -311,8 +261,24 @@ class HrApplicant(models.Model):
         groups=OFFICER_GROUP,
     )
 
+    drip_enrollment_ids = fields.One2many(
+        "hr.recruitment.drip.enrollment",
+        "applicant_id",
+        string="Drip Enrollments",
+        groups=OFFICER_GROUP,
+    )
+    drip_enrollment_count = fields.Integer(
+        compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
+    )
+    running_drip_id = fields.Many2one(
+        "hr.recruitment.drip",
+        compute="_compute_running_drip_id",
+        groups=OFFICER_GROUP,
+        help="The drip sequence the candidate is running in now (the latest if several).",
+    )
+
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
-    # the retention rule's daily search (tools/bench-scale: a sequential scan at 100,000 talents)
+    # the retention rule's daily search (scripts/bench-scale: a sequential scan at 100,000 talents)
     _retention_idx = models.Index(
         "(create_date) WHERE is_passive_candidate IS TRUE AND anonymized_date IS NULL"
     )
@@ -344,7 +310,9 @@ class HrApplicant(models.Model):
     )
     def _compute_touchpoint_stats(self):
         talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
-        stats = self._get_touchpoint_stats([tid for tid in talent_by_record.values() if tid])
+        stats = self.env["hr.recruitment.engagement"]._get_talent_figures(
+            [tid for tid in talent_by_record.values() if tid]
+        )
         for rec, talent_id in talent_by_record.items():
             values = stats.get(talent_id, {})
             rec.touchpoint_count = values.get("count", 0)
@@ -353,96 +321,6 @@ class HrApplicant(models.Model):
             rec.last_response_date = values.get("last_response")
             rec.next_touchpoint_date = values.get("next")
             rec.engagement_score = values.get("score", 0)
-
-    @api.model
-    def _get_touchpoint_stats(self, talent_ids):
-        """Figures per talent id from its touchpoints, in a few grouped queries."""
-        if not talent_ids:
-            return {}
-        # sudo: the figures feed stored fields, recomputed whoever triggers it (gateway, cron)
-        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
-        now = fields.Datetime.now()
-        stats = {tid: {} for tid in talent_ids}
-        base = [("applicant_id", "in", talent_ids)]
-        for talent, count, last in Touchpoint._read_group(
-            base + [("outcome", "!=", "planned")], ["applicant_id"], ["__count", "date:max"]
-        ):
-            stats[talent.id].update(count=count, last=last)
-        for talent, first in Touchpoint._read_group(
-            Domain(base) & Touchpoint._get_outreach_touch_domain(),
-            ["applicant_id"],
-            ["date:min"],
-        ):
-            stats[talent.id]["first_outreach"] = first
-        responses = Touchpoint._get_candidate_response_domain()
-        for talent, last_response in Touchpoint._read_group(
-            Domain(base) & responses, ["applicant_id"], ["date:max"]
-        ):
-            stats[talent.id]["last_response"] = last_response
-        for talent, planned_count, next_date in Touchpoint._read_group(
-            base + [("outcome", "=", "planned"), ("date", ">=", now)],
-            ["applicant_id"],
-            ["__count", "date:min"],
-        ):
-            stats[talent.id]["next"] = next_date
-            stats[talent.id]["count"] = stats[talent.id].get("count", 0) + planned_count
-        signals = Touchpoint.search_fetch(
-            Domain(base)
-            & Domain("date", ">=", now - timedelta(days=ENGAGEMENT_WINDOW_DAYS))
-            & Domain("date", "<=", now)
-            & (
-                responses
-                | (
-                    Domain("direction", "=", "outbound")
-                    & Domain("outcome", "in", list(ENGAGEMENT_OUTCOME_WEIGHTS))
-                )
-            ),
-            ["applicant_id", "date", "direction", "kind", "outcome", "opened_date", "clicked_date"],
-            order="date desc, id desc",
-        )
-        scores = dict.fromkeys(talent_ids, 0.0)
-        opens_seen = dict.fromkeys(talent_ids, 0)
-        for signal in signals:
-            talent_id = signal.applicant_id.id
-            is_open = signal.direction == "outbound" and signal.outcome == "opened"
-            scores[talent_id] += self._engagement_points(
-                signal, now, rank=opens_seen[talent_id] if is_open else 0
-            )
-            opens_seen[talent_id] += is_open
-        for tid, score in scores.items():
-            stats[tid]["score"] = min(100, round(score))
-        return stats
-
-    @api.model
-    def _engagement_points(self, touchpoint, now, rank=0):
-        """Points one touchpoint adds to the engagement score today (hook for finer rules).
-
-        :param rank: for an open, how many more recent opens of the candidate were counted
-            before it (each earlier open is worth half the previous one)"""
-        if touchpoint.direction == "inbound":
-            if touchpoint.outcome == "planned":
-                return 0.0
-            weight = ENGAGEMENT_INBOUND_WEIGHTS.get(
-                touchpoint.kind, ENGAGEMENT_INBOUND_DEFAULT_WEIGHT
-            )
-        else:
-            weight = ENGAGEMENT_OUTCOME_WEIGHTS.get(touchpoint.outcome, 0)
-            event_date = (
-                touchpoint.clicked_date
-                if touchpoint.outcome == "clicked"
-                else touchpoint.opened_date
-                if touchpoint.outcome == "opened"
-                else False
-            )
-            if event_date and (event_date - touchpoint.date).total_seconds() < (
-                ENGAGEMENT_MACHINE_SECONDS
-            ):
-                # a scanner clicking every link, a privacy proxy fetching every image
-                weight *= ENGAGEMENT_MACHINE_FACTOR
-            if touchpoint.outcome == "opened":
-                weight *= math.pow(ENGAGEMENT_REPEAT_OPEN_FACTOR, rank)
-        age_days = max((now - touchpoint.date).total_seconds() / 86400.0, 0.0)
-        return weight * math.pow(0.5, age_days / ENGAGEMENT_HALF_LIFE_DAYS)
 
     @api.depends(
         "do_not_contact",
@@ -559,6 +437,37 @@ class HrApplicant(models.Model):
     def _read_group_outreach_status(self, values, domain):
         return [key for key, _label in self._fields["outreach_status"].selection]
 
+    def _compute_running_drip_id(self):
+        talents = self._get_talent()
+        running = (
+            self.env["hr.recruitment.drip.enrollment"]
+            # sudo: a user's own view of a candidate's drip; drips of other owners count too
+            .sudo()
+            .search_fetch(
+                [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
+                ["applicant_id", "drip_id"],
+                order="id",
+            )
+        )
+        drip_by_talent = {enrollment.applicant_id: enrollment.drip_id for enrollment in running}
+        for applicant in self:
+            applicant.running_drip_id = drip_by_talent.get(
+                applicant.pool_applicant_id or applicant, False
+            )
+
+    def _compute_drip_enrollment_count(self):
+        talents = self._get_talent()
+        counts = dict(
+            self.env["hr.recruitment.drip.enrollment"]
+            # sudo: the count includes drips of other owners
+            .sudo()
+            ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
+        )
+        for applicant in self:
+            applicant.drip_enrollment_count = counts.get(
+                applicant.pool_applicant_id or applicant, 0
+            )
+
     @api.constrains("do_not_contact", "do_not_contact_reason")
     def _check_do_not_contact_reason(self):
         for rec in self:
@@ -616,6 +525,12 @@ class HrApplicant(models.Model):
                     applicant.sudo().with_context(passive_profile_sync=True).write(
                         self._convert_to_write_vals(missing)
                     )
+        # an application to a job created for a talent in a drip: the talent applied
+        applied = applicants.filtered(
+            lambda a: a.job_id and a.pool_applicant_id and a.pool_applicant_id != a
+        )
+        if applied:
+            applied._outreach_stop("applied")
         return applicants
 
     def write(self, vals):
@@ -624,6 +539,19 @@ class HrApplicant(models.Model):
         profile_vals = {f: vals[f] for f in PASSIVE_PROFILE_FIELDS if f in vals}
         if profile_vals and not self.env.context.get("passive_profile_sync"):
             self._sync_passive_profile(profile_vals)
+        if vals.get("job_id"):
+            self.filtered(
+                lambda a: a.pool_applicant_id and a.pool_applicant_id != a
+            )._outreach_stop("applied")
+        if vals.get("outreach_opted_out"):
+            self._outreach_stop("opted_out")
+        if vals.get("do_not_contact"):
+            self._outreach_stop("do_not_contact")
+        filled = set(vals) & self.env["mail.template"]._outreach_required_field_names()
+        if filled:
+            self._get_drip_enrollments(
+                [("state", "=", "paused"), ("missing_field_ids.field_name", "in", list(filled))]
+            )._release_held()
         return res
 
     @api.model
@@ -719,118 +647,66 @@ class HrApplicant(models.Model):
             },
         }
 
-    def _get_outreach_token_binding(self):
-        """The address a candidate's links are bound to: the email, else (a candidate reached by
-        SMS only) the phone. Changing it voids the links; without any, no link is valid."""
+    def action_classify_last_reply(self):
+        """Classify the latest unclassified reply of the candidate (from the candidate form)."""
         self.ensure_one()
-        return self.email_normalized or self.phone_sanitized or ""
-
-    def _get_outreach_token(self, purpose, *extra_ids):
-        """Signed token of one purpose of models/outreach_token.py (preference, unsubscribe,
-        resource, sms) for this candidate, or "" when it has no email nor phone."""
-        self.ensure_one()
-        binding = self._get_outreach_token_binding()
-        if not binding:
-            return ""
-        ids = (self.id, *extra_ids)
-        return outreach_token.make_token(self.env, purpose, ids, binding, fields.Date.today())
-
-    @api.model
-    def _get_applicant_from_outreach_token(self, token, purpose):
-        """Return (candidate, extra ids) of a valid token of `purpose`, or (empty, ()): forged,
-        garbled, expired, another purpose's, or stale (the address changed since) tokens match
-        nothing. Old-format links are accepted until the end of their transition period."""
-        today = fields.Date.today()
-        legacy_id = outreach_token.legacy_token_id(
-            token, purpose, self._get_outreach_legacy_links_end(), today
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("direction", "=", "inbound"),
+                ("kind", "=", "reply"),
+                ("outcome", "!=", "planned"),
+                ("auto_reply", "=", False),
+                ("reply_class", "=", False),
+            ],
+            limit=1,
         )
-        if legacy_id:
-            applicant = self.sudo().browse(legacy_id).exists()
-            if applicant and outreach_token.check_legacy_token(
-                self.env, token, legacy_id, applicant.email_normalized
-            ):
-                return applicant, ()
-            return self.browse(), ()
-        parsed = outreach_token.parse_token(token, purpose, today)
-        if not parsed:
-            return self.browse(), ()
-        (applicant_id, *extra_ids), expires = parsed
-        applicant = self.sudo().browse(applicant_id).exists()
-        if not applicant or not outreach_token.check_token(
-            self.env,
-            token,
-            purpose,
-            (applicant_id, *extra_ids),
-            expires,
-            applicant._get_outreach_token_binding(),
-        ):
-            return self.browse(), ()
-        return applicant, tuple(extra_ids)
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "%(name)s has no unclassified reply. Replies received by email are logged "
+                    "automatically; log a LinkedIn or phone reply as an inbound touchpoint first.",
+                    name=self.partner_name,
+                )
+            )
+        return reply.action_classify_reply()
 
-    @api.model
-    def _get_outreach_legacy_links_end(self):
-        """Last day old-format links work (set by the upgrade that introduced signed tokens)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(outreach_token.LEGACY_LINKS_PARAM)
-        try:
-            return fields.Date.to_date(value) if value else None
-        except ValueError:
-            return None
-
-    def _get_outreach_link(self, route, purpose, *extra_ids):
+    def action_classify_message(self, message_id):
+        """Classify a reply from the chatter: the touchpoint logged for that email."""
         self.ensure_one()
-        # a candidate in memory (template checks and previews) gets a link that opens nothing
-        origin = self._origin
-        token = origin._get_outreach_token(purpose, *extra_ids) if origin.id else "preview"
-        return f"{self.get_base_url()}/recruitment/{route}/{token}" if token else ""
-
-    def _get_outreach_preference_url(self):
-        """Public URL of the candidate's preference page (controllers/ serves it)."""
-        return self._get_outreach_link("preferences", "preference")
-
-    def _get_outreach_resource_url(self):
-        """The candidate's own tracked link to the resource being shared (share wizard: one
-        candidate per render, `passive_resource_url`; drip step: `passive_resource_urls` by id)."""
-        self.ensure_one()
-        context = self.env.context
-        return (context.get("passive_resource_urls") or {}).get(self.id) or context.get(
-            "passive_resource_url", ""
+        reply = self.env["hr.recruitment.touchpoint"].search(
+            [
+                ("applicant_id", "=", self._get_talent().id),
+                ("mail_message_id", "=", message_id),
+                ("direction", "=", "inbound"),
+            ],
+            limit=1,
         )
+        if not reply:
+            raise UserError(
+                self.env._(
+                    "This message is not a reply of %(name)s logged as a touchpoint (only "
+                    "emails from passive candidates are).",
+                    name=self.partner_name,
+                )
+            )
+        return reply.action_classify_reply()
 
-    def _get_outreach_resource_link(self, tracker):
-        """Signed link to a shared resource: counts the click of this share (`tracker`, the
-        share's link.tracker) and redirects to the resource."""
-        return self._get_outreach_link("resource", "resource", tracker.id)
+    def action_view_drip_enrollments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_recruitment_passive.hr_recruitment_drip_enrollment_action"
+        )
+        action["domain"] = [("applicant_id", "=", self._get_talent().id)]
+        action["context"] = {}
+        return action
 
-    def _get_outreach_unsubscribe_url(self):
-        """Public one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
-        return self._get_outreach_link("unsubscribe", "unsubscribe")
+    def action_open_drip_enroll_wizard(self):
+        return self.env["hr.recruitment.drip.enroll"]._action_open(self)
 
-    @api.model
-    def _outreach_redact_links(self, text):
-        """`text` without the tokens of the candidate links it contains: for what recruiters
-        read (touchpoint summaries, activity notes), the links stay in the candidate's hands."""
-        return OUTREACH_LINK_RE.sub(r"\1…", text) if text else text
-
-    @api.model
-    def _outreach_redact_message_links(self, messages):
-        """Hide the candidate link tokens in the chatter copy of messages sent (drip emails and
-        SMS, occasion emails, resource shares): the email or SMS sent has its own body."""
-        for message in messages.sudo():  # sudo: a log written by the sender, edited by the system
-            redacted = self._outreach_redact_links(message.body or "")
-            if redacted != (message.body or ""):
-                message.body = Markup(redacted)
-
-    def _outreach_stop(self, reason):
-        """Stop all automated outreach to these candidates (reason: replied, applied, opted_out,
-        bounced, unresponsive, manual); the drip engine extends it to stop running enrollments."""
-        return True
-
-    def _outreach_pause(self, until, reason=None):
-        """Hold automated outreach to these candidates until `until` (a snooze, an
-        out-of-office reply: `reason` "snooze" or "out_of_office"); the drip engine extends it
-        to pause running enrollments."""
-        return True
-
+    # ------------------------------------------------------------
+    # Messages: every email to or from a candidate is a touchpoint
+    # ------------------------------------------------------------
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         self._log_touchpoint_from_message(message, msg_vals)
@@ -932,709 +808,6 @@ class HrApplicant(models.Model):
         known = set(records.mapped("email_normalized")) | set(partners.mapped("email_normalized"))
         return is_known_sender(email_from, known)
 
-    @api.model
-    def _cron_recompute_engagement(self, batch_size=500):
-        """Engagement decays with time: recompute every passive talent's figures daily."""
-        domain = [("is_passive_candidate", "=", True)]
-        # sudo: cron: every company's passive talents, whatever the cron's user
-        talents = self.sudo().with_context(active_test=False).search(domain, order="id")
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(talents))
-        for offset in range(0, len(talents), batch_size):
-            batch = talents[offset : offset + batch_size]
-            self.env.add_to_compute(self._fields["engagement_score"], batch)
-            self.env.add_to_compute(self._fields["outreach_status"], batch)
-            batch.flush_recordset(["engagement_score", "outreach_status"])
-            if not cron._commit_progress(len(batch)):
-                break
-
-    # --- value in every message and learning what works (issue 5) ---
-    def _passive_facts(self, job=None):
-        """Hiring figures of the department of `job` (default: this application's job, or the
-        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
-        Aggregates only (see HiringFacts); empty facts when no department is known."""
-        self.ensure_one()
-        from .hr_department import HiringFacts
-
-        # sudo: template helper: aggregates; the composer may not read the applications
-        job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
-        department = job.department_id or self.department_id
-        if not department:
-            return HiringFacts()
-        return department._passive_hiring_facts(job=job or None)
-
-    def _passive_years_since(self, field_name="current_role_start_date"):
-        """Whole years from a date of the candidate until today (anniversary templates)."""
-        self.ensure_one()
-        # sudo: template helper: officer-only date read for a rendering that may run as the composer
-        value = fields.Date.to_date(self.sudo()[field_name])
-        if not value:
-            return 0
-        today = fields.Date.context_today(self)
-        return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-
-    def _passive_not_now_dates(self):
-        """{talent id: latest 'not now until' date of its replies classified 'not now'}."""
-        talents = self._get_talent()
-        return {
-            talent.id: until
-            for talent, until in self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            ._read_group(
-                [
-                    ("applicant_id", "in", talents.ids),
-                    ("reply_class", "=", "not_now"),
-                    ("snoozed_until", "!=", False),
-                ],
-                ["applicant_id"],
-                ["snoozed_until:max"],
-            )
-        }
-
-    def _passive_match_reason(self, job=None):
-        """Why this candidate matches `job` (default: the job the message talks about), in
-        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
-        "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
-        self.ensure_one()
-        job = job or self._get_outreach_job()
-        if not job:
-            return ""
-        rows = job._passive_match_rows(talents=self)
-        return rows[0]["reason"] if rows else ""
-
-    def action_classify_last_reply(self):
-        """Classify the latest unclassified reply of the candidate (from the candidate form)."""
-        self.ensure_one()
-        reply = self.env["hr.recruitment.touchpoint"].search(
-            [
-                ("applicant_id", "=", self._get_talent().id),
-                ("direction", "=", "inbound"),
-                ("kind", "=", "reply"),
-                ("outcome", "!=", "planned"),
-                ("auto_reply", "=", False),
-                ("reply_class", "=", False),
-            ],
-            limit=1,
-        )
-        if not reply:
-            raise UserError(
-                self.env._(
-                    "%(name)s has no unclassified reply. Replies received by email are logged "
-                    "automatically; log a LinkedIn or phone reply as an inbound touchpoint first.",
-                    name=self.partner_name,
-                )
-            )
-        return reply.action_classify_reply()
-
-    def action_classify_message(self, message_id):
-        """Classify a reply from the chatter: the touchpoint logged for that email."""
-        self.ensure_one()
-        reply = self.env["hr.recruitment.touchpoint"].search(
-            [
-                ("applicant_id", "=", self._get_talent().id),
-                ("mail_message_id", "=", message_id),
-                ("direction", "=", "inbound"),
-            ],
-            limit=1,
-        )
-        if not reply:
-            raise UserError(
-                self.env._(
-                    "This message is not a reply of %(name)s logged as a touchpoint (only "
-                    "emails from passive candidates are).",
-                    name=self.partner_name,
-                )
-            )
-        return reply.action_classify_reply()
-
-    # --- end issue 5 ---
-
-    # ------------------------------------------------------------------
-    # Communication boundaries (preference page, opt-out, cleanup, privacy)
-    # ------------------------------------------------------------------
-
-    def _get_outreach_mail_headers(self):
-        """RFC 8058 one-click unsubscribe headers for an automated email to this candidate
-        (pass them as `mail_headers` to message_post or as `headers` of a mail.mail)."""
-        self.ensure_one()
-        return {
-            "List-Unsubscribe": f"<{self._get_outreach_unsubscribe_url()}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-
-    def _get_outreach_preference_short_url(self):
-        """Short link to the preference page, for SMS (a short-lived signed token, nothing
-        stored: /recruitment/s/<token> redirects to the preference page)."""
-        return self._get_outreach_link("s", "sms")
-
-    def _outreach_first_name(self):
-        """The candidate's first name, for a greeting ('Hello Ada,')."""
-        self.ensure_one()
-        return wording.first_name(self.partner_name or self.partner_id.name)
-
-    @api.model
-    def _outreach_a(self, phrase):
-        """The phrase with its English article, for templates: 'an Experienced Developer'."""
-        return wording.with_indefinite_article(phrase)
-
-    def _get_outreach_lang(self):
-        self.ensure_one()
-        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
-
-    def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
-        """Record a boundary change as a touchpoint on each talent (the consent history)."""
-        # sudo: consent history is written for the public preference page and the gateway too
-        talents = self._get_talent().sudo()
-        return (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "applicant_id": talent.id,
-                        "channel": "other",
-                        "direction": direction,
-                        "kind": "preference" if direction == "inbound" else "note",
-                        "outcome": "done",
-                        "boundary_event": event,
-                        "declined": declined,
-                        "summary": summary,
-                        "user_id": talent.user_id.id,
-                    }
-                    for talent in talents
-                ]
-            )
-        )
-
-    def _outreach_set_preferred_channel(self, channel):
-        # sudo: public preference page (token checked by the controller)
-        talents = self._get_talent().sudo()
-        labels = dict(self._fields["preferred_channel"]._description_selection(self.env))
-        if channel not in labels:
-            raise UserError(self.env._("Choose one of the channels offered."))
-        talents.write({"preferred_channel": channel, "preferred_channel_confirmed": True})
-        talents._outreach_log_boundary(
-            "channel", self.env._("Preferred channel: %(channel)s", channel=labels[channel])
-        )
-
-    def _outreach_snooze(self, until, source=None):
-        """'Not now, contact me again after <until>', from the preference page or a reply
-        classified 'not now' (`source` says which): the date must be after today and within
-        two years; the snooze is logged in the consent history, drips are paused and the
-        recruiter gets the re-engagement planned for that date."""
-        today = fields.Date.context_today(self)
-        until = fields.Date.to_date(until)
-        if not until or until <= today or until > today + timedelta(days=SNOOZE_MAX_DAYS):
-            raise UserError(
-                self.env._(
-                    "Choose a date after today and within two years (until %(max)s).",
-                    max=today + timedelta(days=SNOOZE_MAX_DAYS),
-                )
-            )
-        # sudo: public preference page (token checked by the controller)
-        talents = self._get_talent().sudo()
-        talents.write({"outreach_snoozed_until": until})
-        talents._outreach_log_boundary(
-            "snooze",
-            self.env._(
-                "Not now: contact again after %(date)s (%(origin)s)", date=until, origin=source
-            )
-            if source
-            else self.env._("Not now: contact again after %(date)s", date=until),
-            declined=True,
-        )
-        talents._outreach_pause(datetime.combine(until, time.min), reason="snooze")
-        talents._outreach_plan_reengagement(until)
-
-    def _outreach_plan_reengagement(self, until):
-        """A planned follow-up touchpoint on `until` and a to-do for the talent's recruiter."""
-        internal_user = self.env.user if self.env.user._is_internal() else self.env["res.users"]
-        today = fields.Date.context_today(self)
-        for talent in self:
-            recruiter = talent.user_id or internal_user
-            # sudo: the planned follow-up is logged for the public preference page too
-            self.env["hr.recruitment.touchpoint"].sudo().create(
-                {
-                    "applicant_id": talent.id,
-                    "date": datetime.combine(until, time.min),
-                    "channel": talent.preferred_channel or "email",
-                    "kind": "follow_up",
-                    "outcome": "planned",
-                    "summary": self.env._(
-                        "Re-engage: the candidate said 'not now' on %(date)s.", date=today
-                    ),
-                    "user_id": recruiter.id,
-                }
-            )
-            if recruiter:
-                talent.activity_schedule(
-                    act_type_xmlid="mail.mail_activity_data_todo",
-                    date_deadline=until,
-                    summary=self.env._("Re-engage %(name)s", name=talent.partner_name),
-                    note=escape(
-                        self.env._(
-                            "%(name)s asked to be contacted again from this date.",
-                            name=talent.partner_name,
-                        )
-                    ),
-                    user_id=recruiter.id,
-                )
-
-    def _outreach_reduce_frequency(self):
-        # sudo: public preference page (token checked by the controller)
-        talents = self._get_talent().sudo()
-        talents.write({"outreach_frequency": "reduced"})
-        talents._outreach_log_boundary(
-            "frequency", self.env._("Asked for fewer messages"), declined=True
-        )
-
-    def _outreach_update_openness(self, openness, timing):
-        # sudo: public preference page (token checked by the controller)
-        talents = self._get_talent().sudo()
-        openness_labels = dict(self._fields["openness"]._description_selection(self.env))
-        timing_labels = dict(self._fields["desired_timing"]._description_selection(self.env))
-        if openness not in openness_labels or (timing and timing not in timing_labels):
-            raise UserError(self.env._("Choose one of the options offered."))
-        talents.write({"openness": openness, "desired_timing": timing or False})
-        talents._outreach_log_boundary(
-            "openness",
-            self.env._(
-                "Openness: %(openness)s; timing: %(timing)s",
-                openness=openness_labels[openness],
-                timing=timing_labels.get(timing, "-"),
-            ),
-            declined=openness == "not_open",
-        )
-
-    def _outreach_opt_out(self, source):
-        """Stop all contact: blacklist the email and phone, flag the talent and its
-        applications, log the opt-out and stop drips. `source` says where it came from."""
-        # sudo: public preference page, unsubscribe link or officer: stop every record of the person
-        talents = self._get_talent().sudo()
-        records = talents | talents.with_context(active_test=False).talent_application_ids | self
-        message = Markup("<p>%s</p>") % self.env._(
-            "Recruitment outreach opt-out (%(origin)s)", origin=source
-        )
-        for email in set(records.mapped("email_normalized")) - {False}:
-            # sudo: mail.blacklist is writable by mass mailing users and admins only
-            self.env["mail.blacklist"].sudo()._add(email, message=message)
-        phones = list(set(records.mapped("phone_sanitized")) - {False})
-        if phones:
-            # sudo: phone.blacklist is writable by admins only
-            self.env["phone.blacklist"].sudo()._add(phones, message=message)
-        records.sudo().write({"outreach_opted_out": True})
-        talents._outreach_log_boundary(
-            "opt_out", self.env._("Stopped all contact (%(origin)s)", origin=source), declined=True
-        )
-        talents._outreach_stop("opted_out")
-
-    def _outreach_request_erasure(self):
-        """The candidate asks to delete what we keep (preference page): stop all contact now,
-        log the request in the consent history and give the recruiter a to-do. The talent is
-        anonymized by the retention rule (hr.recruitment.retention) after ERASURE_REVIEW_DAYS,
-        or sooner by a recruiter; nothing is deleted here. Returns the talents newly asked."""
-        # sudo: public preference page (token checked by the controller)
-        talents = self._get_talent().sudo().filtered(lambda t: not t.erasure_requested_date)
-        if not talents:
-            return talents
-        records = talents | talents.with_context(active_test=False).talent_application_ids
-        # no blacklist entry (it would keep the address in clear after the anonymization):
-        # the opt-out flag and, later, the hash of the forgotten address stop any contact
-        records.write({"outreach_opted_out": True, "erasure_requested_date": fields.Datetime.now()})
-        talents._outreach_log_boundary(
-            "erasure", self.env._("Asked us to delete their data"), declined=True
-        )
-        talents._outreach_stop("opted_out")
-        Retention = self.env["hr.recruitment.retention"]
-        for talent in talents:
-            recruiter = talent.user_id or Retention._erasure_fallback_user(talent.company_id)
-            if not recruiter:
-                continue
-            talent.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=Retention._erasure_due_date(talent),
-                summary=self.env._("Deletion request of %(name)s", name=talent.partner_name),
-                note=escape(
-                    self.env._(
-                        "%(name)s asked us to delete their data. Their outreach is stopped. "
-                        "Check that nothing must be kept (an ongoing application, a hire), "
-                        "then use 'Deletion request: dry run' to see every record it changes "
-                        "and anonymize; otherwise the retention rule anonymizes them on "
-                        "%(date)s.",
-                        name=talent.partner_name,
-                        date=Retention._erasure_due_date(talent),
-                    )
-                ),
-                user_id=recruiter.id,
-            )
-        return talents
-
-    def action_erasure_dry_run(self):
-        """The deletion request's dry run: every record its anonymization would change."""
-        self.ensure_one()
-        talent = self._get_talent()
-        if not talent.erasure_requested_date or talent.anonymized_date:
-            raise UserError(self.env._("This candidate has no pending deletion request."))
-        lines = self.env["hr.recruitment.retention"]._erasure_dry_run(talent)
-        # sudo: the dry run is a transient list of record references, no personal data
-        preview = (
-            self.env["hr.recruitment.retention.preview"]
-            .sudo()
-            .create(
-                {
-                    "company_id": talent.company_id.id,
-                    "talent_count": 1,
-                    "erasure_talent_id": talent.id,
-                    "line_ids": [Command.create(line) for line in lines],
-                }
-            )
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Deletion request: dry run"),
-            "res_model": preview._name,
-            "res_id": preview.id,
-            "view_mode": "form",
-            "target": "new",
-        }
-
-    def _outreach_personal_data(self):
-        """What we keep about this candidate, in plain words, for their own page and download:
-        {"profile": [(field, label, value)], "applications": [(job, date)],
-        "touchpoints": [{date, channel, direction, summary}]}. Touchpoints are told in words
-        made for the candidate (`_candidate_summary`), never in a recruiter's own notes."""
-        self.ensure_one()
-        # sudo: the candidate reads their own record (token checked by the controller)
-        talent = self._get_talent().sudo()
-        env = self.env
-        profile = []
-        for name in PERSONAL_DATA_FIELDS:
-            field = talent._fields[name]
-            value = talent[name]
-            if field.type == "selection":
-                value = dict(field._description_selection(env)).get(value)
-            elif field.type == "many2one":
-                value = value.display_name
-            elif field.type == "integer" and not value:
-                value = False
-            if value:
-                profile.append((name, field._description_string(env), value))
-        skills = talent.applicant_skill_ids.mapped(
-            lambda s: (
-                f"{s.skill_id.name} ({s.skill_level_id.name})"
-                if s.skill_level_id
-                else s.skill_id.name
-            )
-        )
-        if skills:
-            profile.append(("skills", env._("Skills"), ", ".join(skills)))
-        applications = [
-            (application.job_id.name, application.create_date)
-            for application in talent.with_context(active_test=False).talent_application_ids
-            if application.job_id and application != talent
-        ]
-        touchpoints = [
-            {
-                "date": touchpoint.date,
-                "channel": touchpoint._fields["channel"].convert_to_export(
-                    touchpoint.channel, touchpoint
-                ),
-                "direction": touchpoint._fields["direction"].convert_to_export(
-                    touchpoint.direction, touchpoint
-                ),
-                "summary": touchpoint._candidate_summary(),
-            }
-            for touchpoint in talent.touchpoint_ids
-            if touchpoint.outcome != "planned" and not touchpoint.third_party
-        ]
-        return {"profile": profile, "applications": applications, "touchpoints": touchpoints}
-
-    def _outreach_is_sourced(self):
-        """True when we found this person ourselves (GDPR art. 14 notice due) rather than
-        them writing to us: no incoming email on the talent or any of its applications."""
-        self.ensure_one()
-        return self._get_talent().id in self._outreach_sourced_talent_ids()
-
-    def _outreach_sourced_talent_ids(self):
-        """Ids of the talents of these candidates with no incoming email on the talent or any
-        of its applications (one query for the batch)."""
-        # sudo: the privacy-notice rule counts emails on every record of the person, readable or not
-        talents = self._get_talent().sudo()
-        records = talents | talents.with_context(active_test=False).talent_application_ids
-        talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
-        wrote = (
-            self.env["mail.message"]
-            # sudo: mail.message of records the caller may not read count too
-            .sudo()
-            ._read_group(
-                [
-                    ("model", "=", "hr.applicant"),
-                    ("res_id", "in", records.ids),
-                    ("message_type", "=", "email"),
-                ],
-                ["res_id"],
-            )
-        )
-        return set(talents.ids) - {talent_of[res_id] for (res_id,) in wrote}
-
-    def _outreach_privacy_notice(self):
-        """HTML to append to an automated message: the company's privacy notice, in the
-        candidate's language, if this sourced candidate was never given it; else ''. The send
-        path then creates its touchpoint with `privacy_notice=True`."""
-        self.ensure_one()
-        return self._outreach_privacy_notices()[self.id]
-
-    def _outreach_privacy_notices(self):
-        """Batch version of `_outreach_privacy_notice`: {candidate id: HTML or ''}, in a
-        constant number of queries (send paths call it for a whole batch)."""
-        # sudo: send paths (cron, share dialog) need every earlier notice of the person
-        talents = self._get_talent().sudo()
-        given = {
-            applicant.id
-            for (applicant,) in self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            ._read_group(
-                [("applicant_id", "in", talents.ids), ("privacy_notice", "=", True)],
-                ["applicant_id"],
-            )
-        }
-        due = self._outreach_sourced_talent_ids() - given
-        notices = {}
-        result = {}
-        for applicant in self:
-            # sudo: the talent behind an application, readable or not
-            talent = applicant._get_talent().sudo()
-            if talent.id not in due:
-                result[applicant.id] = ""
-                continue
-            company = talent.company_id or self.env.company
-            key = (company.id, talent._get_outreach_lang())
-            if key not in notices:
-                notice = company.with_context(lang=key[1]).outreach_privacy_notice
-                notices[key] = "" if is_html_empty(notice) else notice
-            result[applicant.id] = notices[key]
-        return result
-
-    @api.model
-    def _outreach_privacy_notice_block(self, notice):
-        """The privacy notice as appended to an email body."""
-        return PRIVACY_NOTICE_BLOCK % Markup(notice)
-
-    @api.model
-    def _outreach_prepare_automated_mails(self, mails):
-        """Give queued automated emails to candidates (mail.mail of hr.applicant records, from
-        a template's send_mail) what the boundaries require of them: the RFC 8058 one-click
-        unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
-        (Drip emails get both from mass_mailing's composer instead.)
-        :return: ids of the candidates whose email now carries the privacy notice"""
-        # sudo: mail.mail is readable by admins only; the send path just queued these mails
-        mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
-        applicants = self.sudo().browse(mails.mapped("res_id"))
-        notices = applicants._outreach_privacy_notices()
-        noticed = set()
-        for mail in mails:
-            applicant = applicants.browse(mail.res_id)
-            headers = ast.literal_eval(mail.headers) if mail.headers else {}
-            values = {"headers": repr({**headers, **applicant._get_outreach_mail_headers()})}
-            if notices[applicant.id] and applicant.id not in noticed:
-                values["body_html"] = Markup(mail.body_html or "") + (
-                    self._outreach_privacy_notice_block(notices[applicant.id])
-                )
-                noticed.add(applicant.id)
-            mail.write(values)
-        return noticed
-
-    @api.model
-    def _get_last_interaction_dates(self, talent_ids):
-        """Last time each talent interacted (an open or click on our message, or any inbound
-        touchpoint of the candidate's own: reply, preference, call... but no auto-reply and no
-        third party's email): {talent id: datetime}."""
-        # sudo: cleanup and retention read every interaction of the person (cron, settings page)
-        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
-        domain = (
-            Domain("applicant_id", "in", talent_ids)
-            & Domain("outcome", "!=", "planned")
-            & (
-                Touchpoint._get_candidate_response_domain()
-                | (
-                    Domain("direction", "=", "outbound")
-                    & Domain("outcome", "in", ["opened", "clicked"])
-                )
-            )
-        )
-        return {
-            talent.id: last
-            for talent, last in Touchpoint._read_group(domain, ["applicant_id"], ["date:max"])
-        }
-
-    @api.model
-    def _outreach_cleanup_domain(self, companies=None):
-        """Talents the cleanup examines: contacted at least N days ago (the shortest N of
-        the companies), no real response since, not excluded from outreach already."""
-        today = fields.Date.context_today(self)
-        if companies is None:
-            [(days,)] = (
-                self.env["res.company"]
-                # sudo: cleanup cron: the settings of every company
-                .sudo()
-                ._read_group([], aggregates=["outreach_cleanup_days:min"])
-            )
-        else:
-            days = min(companies.mapped("outreach_cleanup_days"))
-        since = fields.Datetime.now() - timedelta(days=days or 0)
-        domain = Domain(
-            [
-                ("is_passive_candidate", "=", True),
-                ("talent_pool_ids", "!=", False),
-                ("do_not_contact", "=", False),
-                ("outreach_opted_out", "=", False),
-                ("anonymized_date", "=", False),
-                ("first_outreach_date", "<=", since),
-            ]
-        )
-        if companies is not None:
-            domain &= Domain("company_id", "in", companies.ids + [False])
-        domain &= Domain("reengage_after", "<=", today) | (
-            Domain("reengage_after", "=", False) & Domain("outreach_status", "!=", "unresponsive")
-        )
-        return domain & (
-            Domain("last_response_date", "=", False) | Domain("last_response_date", "<", since)
-        )
-
-    def _outreach_unresponsive(self):
-        """The subset of these talents the cleanup removes now: at least M outreach messages
-        since their last interaction (and since a previous removal), the first of them at
-        least N days old (M, N: company settings)."""
-        if not self:
-            return self
-        now = fields.Datetime.now()
-        last_interaction = self._get_last_interaction_dates(self.ids)
-        messages = (
-            self.env["hr.recruitment.touchpoint"]
-            # sudo: cleanup: every outbound message of the person counts
-            .sudo()
-            .search_fetch(
-                [
-                    ("applicant_id", "in", self.ids),
-                    ("direction", "=", "outbound"),
-                    ("kind", "in", list(OUTREACH_MESSAGE_KINDS)),
-                    ("outcome", "not in", list(OUTREACH_NOT_DELIVERED)),
-                    ("date", "<=", now),
-                ],
-                ["applicant_id", "date"],
-                order="date, id",
-            )
-        )
-        dates_by_talent = defaultdict(list)
-        for message in messages:
-            dates_by_talent[message.applicant_id.id].append(message.date)
-        unresponsive = self.browse()
-        # sudo: cleanup: runs as the cron or from the settings page dry run
-        for talent in self.sudo():
-            company = talent.company_id or self.env.company
-            since = max(
-                (d for d in (last_interaction.get(talent.id), talent.unresponsive_date) if d),
-                default=None,
-            )
-            unanswered = [d for d in dates_by_talent[talent.id] if not since or d > since]
-            if len(unanswered) >= company.outreach_cleanup_min_messages and unanswered[
-                0
-            ] <= now - timedelta(days=company.outreach_cleanup_days):
-                unresponsive |= talent
-        return unresponsive
-
-    @api.model
-    def _outreach_cleanup_dry_run(self, company):
-        """Talents of `company` the next cleanup run would remove (settings page)."""
-        # sudo: settings page dry run (administrators): every talent of the company is counted
-        talents = self.sudo().search(self._outreach_cleanup_domain(company))
-        talents = talents.filtered(lambda t: (t.company_id or self.env.company) == company)
-        return talents._outreach_unresponsive()
-
-    def _outreach_remove_unresponsive(self):
-        """Remove these talents from outreach: drips stop, status unresponsive, optional
-        move out of talent pools, re-engagement date. Nothing is deleted. Talents that get the
-        same values are written together; touchpoints and chatter notes are created in bulk."""
-        # sudo: cleanup cron: writes pools and officer-only fields of every company's talents
-        talents = self.sudo()
-        if not talents:
-            return
-        now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
-        unresponsive_pool = self.env.ref(
-            "hr_recruitment_passive.hr_talent_pool_unresponsive", raise_if_not_found=False
-        )
-        ids_by_vals = defaultdict(list)
-        summaries = {}
-        for talent in talents:
-            company = talent.company_id or self.env.company
-            months = company.outreach_reengage_months
-            reengage_after = months and today + relativedelta(months=months)
-            summary = self.env._(
-                "Removed from outreach: no interaction for %(days)s days after %(count)s or more "
-                "messages.",
-                days=company.outreach_cleanup_days,
-                count=company.outreach_cleanup_min_messages,
-            )
-            if months:
-                summary += " " + self.env._(
-                    "May be contacted again after %(date)s.", date=reengage_after
-                )
-            removed = self.env["hr.talent.pool"]
-            if company.outreach_cleanup_remove_pools and unresponsive_pool:
-                removed = talent.talent_pool_ids - unresponsive_pool
-            if removed:
-                summary += " " + self.env._(
-                    "Moved out of talent pools: %(pools)s.",
-                    pools=", ".join(removed.mapped("name")),
-                )
-            ids_by_vals[reengage_after, bool(removed)].append(talent.id)
-            summaries[talent.id] = summary
-        for (reengage_after, move), ids in ids_by_vals.items():
-            vals = {"unresponsive_date": now, "reengage_after": reengage_after}
-            if move:
-                vals["talent_pool_ids"] = [Command.set(unresponsive_pool.ids)]
-            # the chatter note below says all of it: no tracking message per talent
-            talents.browse(ids).with_context(mail_notrack=True).write(vals)
-        talents._message_log_batch(summaries)
-        # sudo: cleanup cron: logs and stops for every company
-        self.env["hr.recruitment.touchpoint"].sudo().create(
-            [
-                {
-                    "applicant_id": talent.id,
-                    "channel": "other",
-                    "direction": "outbound",
-                    "kind": "note",
-                    "outcome": "done",
-                    "boundary_event": "unresponsive",
-                    "summary": summaries[talent.id],
-                    "user_id": talent.user_id.id,
-                }
-                for talent in talents
-            ]
-        )
-        talents._outreach_stop("unresponsive")
-
-    @api.model
-    def _outreach_retention_dry_run(self, company):
-        """Every record the retention rule would change in `company` now (model, id,
-        operation, reference without personal data): see hr.recruitment.retention."""
-        return self.env["hr.recruitment.retention"]._dry_run(company)
-
-    def _outreach_list_action(self, name):
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": "hr.applicant",
-            "view_mode": "list,form",
-            "views": [
-                (self.env.ref("hr_recruitment_passive.hr_applicant_view_list_passive").id, "list"),
-                (False, "form"),
-            ],
-            "domain": [("id", "in", self.ids)],
-            "context": {"create": False},
-        }
-
     def _outreach_handle_auto_reply(self, message, until):
         """An out-of-office answer: note it on its touchpoint and pause drips until the
         return date when one was read (it neither stops drips nor counts as engagement)."""
@@ -1681,106 +854,9 @@ class HrApplicant(models.Model):
             and decisions[applicant.id].reason != "window"
         }
 
-    @api.model
-    def _cron_outreach_cleanup(self, batch_size=200):
-        """Daily: remove candidates who did not interact after repeated outreach."""
-        # sudo: cron: every company's passive talents, whatever the cron's user
-        talents = self.sudo().search(self._outreach_cleanup_domain(), order="id")
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(talents))
-        for offset in range(0, len(talents), batch_size):
-            batch = talents[offset : offset + batch_size]
-            batch._outreach_unresponsive()._outreach_remove_unresponsive()
-            if not cron._commit_progress(len(batch)):
-                break
-
-    @api.model
-    def _cron_outreach_retention(self, batch_size=100):
-        """Daily: the retention rule (kept on hr.applicant, where the scheduled action points)."""
-        self.env["hr.recruitment.retention"]._cron_anonymize_expired(batch_size=batch_size)
-
-
-class HrApplicantDrip(models.Model):
-    """Drip sequences on candidates: enrollments, stop and pause rules, template helpers."""
-
-    _inherit = "hr.applicant"
-
-    drip_enrollment_ids = fields.One2many(
-        "hr.recruitment.drip.enrollment",
-        "applicant_id",
-        string="Drip Enrollments",
-        groups=OFFICER_GROUP,
-    )
-    drip_enrollment_count = fields.Integer(
-        compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
-    )
-
-    running_drip_id = fields.Many2one(
-        "hr.recruitment.drip",
-        compute="_compute_running_drip_id",
-        groups=OFFICER_GROUP,
-        help="The drip sequence the candidate is running in now (the latest if several).",
-    )
-
-    def _compute_running_drip_id(self):
-        talents = self._get_talent()
-        running = (
-            self.env["hr.recruitment.drip.enrollment"]
-            # sudo: a user's own view of a candidate's drip; drips of other owners count too
-            .sudo()
-            .search_fetch(
-                [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
-                ["applicant_id", "drip_id"],
-                order="id",
-            )
-        )
-        drip_by_talent = {enrollment.applicant_id: enrollment.drip_id for enrollment in running}
-        for applicant in self:
-            applicant.running_drip_id = drip_by_talent.get(
-                applicant.pool_applicant_id or applicant, False
-            )
-
-    def _compute_drip_enrollment_count(self):
-        talents = self._get_talent()
-        counts = dict(
-            self.env["hr.recruitment.drip.enrollment"]
-            # sudo: the count includes drips of other owners
-            .sudo()
-            ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
-        )
-        for applicant in self:
-            applicant.drip_enrollment_count = counts.get(
-                applicant.pool_applicant_id or applicant, 0
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        applicants = super().create(vals_list)
-        # an application to a job created for a talent in a drip: the talent applied
-        applied = applicants.filtered(
-            lambda a: a.job_id and a.pool_applicant_id and a.pool_applicant_id != a
-        )
-        if applied:
-            applied._outreach_stop("applied")
-        return applicants
-
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("job_id"):
-            self.filtered(
-                lambda a: a.pool_applicant_id and a.pool_applicant_id != a
-            )._outreach_stop("applied")
-        if vals.get("outreach_opted_out"):
-            self._outreach_stop("opted_out")
-        if vals.get("do_not_contact"):
-            self._outreach_stop("do_not_contact")
-        filled = set(vals) & self.env["mail.template"]._outreach_required_field_names()
-        if filled:
-            self._get_drip_enrollments(
-                [("state", "=", "paused"), ("missing_field_ids.field_name", "in", list(filled))]
-            )._release_held()
-        return res
-
+    # ------------------------------------------------------------
+    # Drips: stop and pause rules
+    # ------------------------------------------------------------
     def _get_drip_enrollments(self, domain):
         """The drip enrollments of these candidates' talents matching `domain` (sudo)."""
         return (
@@ -1791,16 +867,19 @@ class HrApplicantDrip(models.Model):
         )
 
     def _outreach_stop(self, reason):
-        res = super()._outreach_stop(reason)
+        """Stop the automated outreach to these candidates: their running drips end (reason:
+        replied, applied, opted_out, bounced, unresponsive, do_not_contact, manual), as far as
+        the drip's stop rules say for replies, applications and bounces."""
         enrollments = self._get_drip_enrollments([("state", "in", ("running", "paused"))])
         rule = {"replied": "stop_on_reply", "applied": "stop_on_apply", "bounced": "stop_on_bounce"}
         if reason in rule:
             enrollments = enrollments.filtered(lambda e: e.drip_id[rule[reason]])
         enrollments._stop(reason)
-        return res
 
     def _outreach_pause(self, until, reason=None):
-        res = super()._outreach_pause(until, reason=reason)
+        """Hold automated outreach to these candidates until `until` (a snooze, an
+        out-of-office reply: `reason` "snooze" or "out_of_office"): their running drips are
+        paused (an automatic pause is moved, a pause by hand is left alone)."""
         enrollments = self._get_drip_enrollments(
             [
                 "|",
@@ -1824,7 +903,13 @@ class HrApplicantDrip(models.Model):
                 else note_env._("Paused until %(date)s", date=date),
                 reason=reason or "out_of_office",
             )
-        return res
+
+    # ------------------------------------------------------------
+    # Template helpers: object.<method>() in mail templates
+    # ------------------------------------------------------------
+    def _get_outreach_lang(self):
+        self.ensure_one()
+        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
 
     def _get_outreach_drip(self):
         drip_id = self.env.context.get("outreach_drip_id")
@@ -1858,14 +943,47 @@ class HrApplicantDrip(models.Model):
         signature = sender.sudo().signature
         return signature if not is_html_empty(signature) else sender.name
 
-    def action_view_drip_enrollments(self):
+    def _outreach_first_name(self):
+        """The candidate's first name, for a greeting ('Hello Ada,')."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "hr_recruitment_passive.hr_recruitment_drip_enrollment_action"
-        )
-        action["domain"] = [("applicant_id", "=", self._get_talent().id)]
-        action["context"] = {}
-        return action
+        return wording.first_name(self.partner_name or self.partner_id.name)
 
-    def action_open_drip_enroll_wizard(self):
-        return self.env["hr.recruitment.drip.enroll"]._action_open(self)
+    @api.model
+    def _outreach_a(self, phrase):
+        """The phrase with its English article, for templates: 'an Experienced Developer'."""
+        return wording.with_indefinite_article(phrase)
+
+    def _passive_facts(self, job=None):
+        """Hiring figures of the department of `job` (default: this application's job, or the
+        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
+        Aggregates only (see HiringFacts); empty facts when no department is known."""
+        self.ensure_one()
+        from .hr_department import HiringFacts
+
+        # sudo: template helper: aggregates; the composer may not read the applications
+        job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
+        department = job.department_id or self.department_id
+        if not department:
+            return HiringFacts()
+        return department._passive_hiring_facts(job=job or None)
+
+    def _passive_years_since(self, field_name="current_role_start_date"):
+        """Whole years from a date of the candidate until today (anniversary templates)."""
+        self.ensure_one()
+        # sudo: template helper: officer-only date read for a rendering that may run as the composer
+        value = fields.Date.to_date(self.sudo()[field_name])
+        if not value:
+            return 0
+        today = fields.Date.context_today(self)
+        return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+
+    def _passive_match_reason(self, job=None):
+        """Why this candidate matches `job` (default: the job the message talks about), in
+        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
+        "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
+        self.ensure_one()
+        job = job or self._get_outreach_job()
+        if not job:
+            return ""
+        rows = job._passive_match_rows(talents=self)
+        return rows[0]["reason"] if rows else ""

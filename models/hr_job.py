@@ -112,7 +112,7 @@ class HrJob(models.Model):
         # rendered for its recipient included); only the score and the one-line reason leave
         talents = talents.sudo()
         today = fields.Date.context_today(self)
-        not_now = talents._passive_not_now_dates()
+        not_now = self._passive_not_now_dates(talents)
         refusals = self._passive_match_refusals(talents)
         rows = []
         for talent in talents:
@@ -160,6 +160,26 @@ class HrJob(models.Model):
         if self.company_id:
             domain.append(("company_id", "in", [self.company_id.id, False]))
         return domain
+
+    @api.model
+    def _passive_not_now_dates(self, talents):
+        """{talent id: latest 'not now until' date of its replies classified 'not now'}."""
+        talents = talents._get_talent()
+        return {
+            talent.id: until
+            for talent, until in self.env["hr.recruitment.touchpoint"]
+            # sudo: match reasons read the talents' classified replies, whoever looks at the job
+            .sudo()
+            ._read_group(
+                [
+                    ("applicant_id", "in", talents.ids),
+                    ("reply_class", "=", "not_now"),
+                    ("snoozed_until", "!=", False),
+                ],
+                ["applicant_id"],
+                ["snoozed_until:max"],
+            )
+        }
 
     def _passive_match_refusals(self, talents):
         """{talent id: why not} for talents the contact policy refuses on their preferred

@@ -9,6 +9,8 @@ from odoo.tools import SQL
 
 from odoo.addons.iap.tools.iap_tools import mail_prepare_for_domain_search
 
+from .hr_recruitment_touchpoint import NOT_DELIVERED_OUTCOMES
+
 # state: "allowed", "postponed" (try again at `until`) or "refused" (reason says why)
 ContactDecision = namedtuple("ContactDecision", ["state", "reason", "until", "message"])
 CONTACT_CHANNELS = ("email", "sms", "linkedin", "phone")
@@ -324,7 +326,13 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         reason, until = max(holds, key=lambda hold: hold[1], default=(None, None))
         # a sender with a sending window of its own (a drip) passes outreach_own_window
         if automated and not self.env.context.get("outreach_own_window"):
-            window_start = self._next_window_start(company, until or at, talent)
+            window_start = self._next_window_start(
+                until or at,
+                self._get_candidate_tz(talent, company),
+                company.outreach_window_start,
+                company.outreach_window_end,
+                range(5) if company.outreach_window_weekdays else range(7),
+            )
             if window_start != (until or at):
                 reason, until = reason or "window", window_start
         if not until:
@@ -355,7 +363,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         return [
             ("automated", "=", True),
             ("direction", "=", "outbound"),
-            ("outcome", "not in", ["planned", "failed", "bounced"]),
+            ("outcome", "not in", list(NOT_DELIVERED_OUTCOMES)),
             ("date", ">", at - timedelta(days=days)),
             ("date", "<=", at),
         ]
@@ -479,24 +487,35 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     # --- end employer pressure ---
 
     @api.model
-    def _next_window_start(self, company, at, talent):
-        """`at` if it is inside the company's sending window (in the candidate's time zone,
-        else the company's), else the next opening of the window (naive UTC)."""
-        tz = pytz.timezone(talent.partner_id.tz or company.partner_id.tz or "UTC")
+    def _get_candidate_tz(self, talent, company, sender=None):
+        """The time zone a sending window is read in for `talent`: the candidate's, else the
+        sender's (a drip's owner), else the company's, else its working calendar's, else UTC."""
+        return pytz.timezone(
+            talent.partner_id.tz
+            or (sender and sender.tz)
+            or company.partner_id.tz
+            or company.resource_calendar_id.tz
+            or "UTC"
+        )
+
+    @api.model
+    def _next_window_start(self, at, tz, hour_from, hour_to, weekdays, holidays=()):
+        """`at` (naive UTC) if it is inside the sending window, else the window's next opening
+        (naive UTC): from `hour_from` to `hour_to` in time zone `tz`, on the `weekdays`
+        (0 = Monday) that are not `holidays` (dates)."""
         local = pytz.utc.localize(at).astimezone(tz)
-        start, end = company.outreach_window_start, company.outreach_window_end
-        for day in range(8):
-            current = local + timedelta(days=day)
-            if company.outreach_window_weekdays and current.weekday() >= 5:
+        for offset in range(15):
+            day = local.date() + timedelta(days=offset)
+            if day.weekday() not in weekdays or day in holidays:
                 continue
-            opening = tz.localize(
-                datetime.combine(current.date(), time.min) + timedelta(hours=start)
-            )
-            closing = tz.localize(datetime.combine(current.date(), time.min) + timedelta(hours=end))
-            if day == 0 and opening <= local < closing:
+            midnight = datetime.combine(day, time.min)
+            opening = tz.localize(midnight + timedelta(hours=hour_from))
+            closing = tz.localize(midnight + timedelta(hours=hour_to))
+            if local >= closing:
+                continue
+            if local >= opening:
                 return at
-            if local < opening:
-                return opening.astimezone(pytz.utc).replace(tzinfo=None)
+            return opening.astimezone(pytz.utc).replace(tzinfo=None)
         return at
 
     @api.model

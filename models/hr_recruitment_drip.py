@@ -13,14 +13,13 @@ WEEKDAY_FIELDS = (
 )
 # a change of these reschedules the drip's waiting enrollments
 WINDOW_FIELDS = {*WEEKDAY_FIELDS, "send_hour_from", "send_hour_to", "skip_public_holidays"}
-# the figures shown per drip, step, variant and recruiter (see _get_drip_statistics)
-STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced", "failed")
 
 
 class HrRecruitmentDrip(models.Model):
     _name = "hr.recruitment.drip"
     _description = "Drip Sequence"
     _inherit = ["mail.thread", "hr.recruitment.drip.stat.mixin"]
+    _drip_stat_field = "drip_id"
     _order = "name, id"
     _check_company_auto = True
 
@@ -178,9 +177,7 @@ class HrRecruitmentDrip(models.Model):
                 values["running"] = values.get("running", 0) + count
             if stop_reason:
                 values[stop_reason] = values.get(stop_reason, 0) + count
-        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
-            [("drip_id", "in", drips.ids)], "drip_id"
-        )
+        figures = drips._get_email_figures()
         # the Conversions report's rule: talents who applied after outreach, credited to the
         # drip of the last message before the application
         conversions = dict(
@@ -196,7 +193,6 @@ class HrRecruitmentDrip(models.Model):
         )
         for drip in drips:
             values = counts.get(drip.id, {})
-            figures = stats.get(drip.id, {})
             enrolled = values.get("enrolled", 0)
             converted = conversions.get(drip, 0)
             drip.update(
@@ -206,10 +202,7 @@ class HrRecruitmentDrip(models.Model):
                     "error_count": values.get("error", 0),
                     "converted_count": converted,
                     "opted_out_count": values.get("opted_out", 0),
-                    **{f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS},
-                    "opened_rate": figures.get("opened_rate", 0.0),
-                    "clicked_rate": figures.get("clicked_rate", 0.0),
-                    "replied_rate": figures.get("replied_rate", 0.0),
+                    **figures[drip.id],
                     "converted_rate": 100.0 * converted / enrolled if enrolled else 0.0,
                 }
             )

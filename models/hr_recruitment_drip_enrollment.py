@@ -848,18 +848,12 @@ class HrRecruitmentDripEnrollment(models.Model):
         return {enrollment: enrollment._get_window_start(drip, at, holidays) for enrollment in self}
 
     def _get_window_start(self, drip, at, holidays):
-        """First moment >= `at` (naive UTC) in the drip's sending window for this candidate
-        (the candidate's timezone, else the owner's, else the company's). `holidays` caches
+        """First moment >= `at` (naive UTC) in the drip's sending window for this candidate,
+        in their time zone (the contact policy's one chain). `holidays` caches
         {company id: public holiday dates} across calls."""
         self.ensure_one()
+        Policy = self.env["hr.recruitment.contact.policy"]
         company = self.applicant_id.company_id or drip.company_id
-        tz_name = (
-            self.applicant_id.partner_id.tz
-            or drip.user_id.tz
-            or company.partner_id.tz
-            or company.resource_calendar_id.tz
-            or "UTC"
-        )
         company_holidays = set()
         if drip.skip_public_holidays:
             if company.id not in holidays:
@@ -867,8 +861,13 @@ class HrRecruitmentDripEnrollment(models.Model):
                     company, at.date() - timedelta(days=1), at.date() + timedelta(days=30)
                 )
             company_holidays = holidays[company.id]
-        return self._next_window_start(
-            at, pytz.timezone(tz_name), drip._get_window_weekdays(), drip, company_holidays
+        return Policy._next_window_start(
+            at,
+            Policy._get_candidate_tz(self.applicant_id, company, drip.user_id),
+            drip.send_hour_from,
+            drip.send_hour_to,
+            drip._get_window_weekdays(),
+            company_holidays,
         )
 
     def _get_note_env(self):
@@ -937,24 +936,6 @@ class HrRecruitmentDripEnrollment(models.Model):
             {"state": "running", "pause_reason": False, "paused_until": False, "status_note": False}
         )
         return locked
-
-    @api.model
-    def _next_window_start(self, now, tz, weekdays, drip, holidays):
-        """First moment >= now (naive UTC) inside the window, in timezone `tz`."""
-        local_now = pytz.utc.localize(now).astimezone(tz)
-        for offset in range(15):
-            day = local_now.date() + timedelta(days=offset)
-            if day.weekday() not in weekdays or day in holidays:
-                continue
-            midnight = datetime.combine(day, time())
-            start = tz.localize(midnight + timedelta(hours=drip.send_hour_from))
-            end = tz.localize(midnight + timedelta(hours=drip.send_hour_to))
-            if local_now >= end:
-                continue
-            if local_now >= start:
-                return now
-            return start.astimezone(pytz.utc).replace(tzinfo=None)
-        return now
 
     @api.model
     def _get_holiday_dates(self, company, date_from, date_to):
@@ -1116,7 +1097,9 @@ class HrRecruitmentDripEnrollment(models.Model):
         # the first email to a sourced candidate carries the privacy notice (mail_compose_message)
         notices = {
             applicant_id: notice
-            for applicant_id, notice in self.applicant_id._outreach_privacy_notices().items()
+            for applicant_id, notice in self.env["res.company"]
+            ._outreach_privacy_notices(self.applicant_id)
+            .items()
             if notice
         }
         resource_context, resource_values = self._prepare_resource_links(step)

@@ -1,11 +1,17 @@
 from odoo import fields, models
 
+# the figures shown per drip, step, variant and recruiter (see _get_drip_statistics)
+STAT_FIELDS = ("sent", "opened", "clicked", "replied", "bounced", "failed")
+RATE_FIELDS = ("opened_rate", "clicked_rate", "replied_rate")
+
 
 class HrRecruitmentDripStatMixin(models.AbstractModel):
-    """Email figures of a drip, a step or a variant, computed by its `_compute_statistics`."""
+    """Email figures of a drip, a step or a variant, from the drip touchpoints linked to it
+    through `_drip_stat_field`."""
 
     _name = "hr.recruitment.drip.stat.mixin"
     _description = "Drip Email Figures"
+    _drip_stat_field = None  # the touchpoint's many2one to the model using the mixin
 
     sent_count = fields.Integer(compute="_compute_statistics")
     opened_count = fields.Integer(compute="_compute_statistics")
@@ -22,11 +28,21 @@ class HrRecruitmentDripStatMixin(models.AbstractModel):
     replied_rate = fields.Float(compute="_compute_statistics", aggregator="avg")
 
     def _compute_statistics(self):
-        """Each model using the mixin sets its own figures; none by default."""
-        self.update(
-            {
-                **dict.fromkeys(("sent_count", "opened_count", "clicked_count"), 0),
-                **dict.fromkeys(("replied_count", "bounced_count", "failed_count"), 0),
-                **dict.fromkeys(("opened_rate", "clicked_rate", "replied_rate"), 0.0),
-            }
+        stats = self._get_email_figures()
+        for record in self:
+            record.update(stats.get(record.id, {}))
+
+    def _get_email_figures(self):
+        """{record id: {sent_count, ..., replied_rate}} for every record (zero when new)."""
+        records = self.filtered("id")
+        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
+            [(self._drip_stat_field, "in", records.ids)], self._drip_stat_field
         )
+        figures = {}
+        for record in self:
+            values = stats.get(record.id, {})
+            figures[record.id] = {
+                **{f"{key}_count": values.get(key, 0) for key in STAT_FIELDS},
+                **{key: values.get(key, 0.0) for key in RATE_FIELDS},
+            }
+        return figures

@@ -8,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import plaintext2html
 
-from .hr_recruitment_drip import STAT_FIELDS
-
 # what an A/B test of a step's variants counts as a success (a rate over the emails sent)
 AB_METRICS = [("replied", "Reply rate"), ("clicked", "Click rate"), ("opened", "Open rate")]
 
@@ -52,6 +50,7 @@ def message_sources(channel, mail_template, sms_template, body):
 class HrRecruitmentDripStep(models.Model):
     _name = "hr.recruitment.drip.step"
     _inherit = ["hr.recruitment.drip.stat.mixin"]
+    _drip_stat_field = "step_id"
     _description = "Drip Sequence Step"
     _order = "drip_id, sequence, id"
     _check_company_auto = True
@@ -383,17 +382,6 @@ class HrRecruitmentDripStep(models.Model):
             step.activity_type_id = (
                 self.env.ref(xmlid, raise_if_not_found=False) if xmlid else False
             )
-
-    def _compute_statistics(self):
-        steps = self.filtered("id")
-        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
-            [("step_id", "in", steps.ids)], "step_id"
-        )
-        for step in self:
-            figures = stats.get(step.id, {})
-            step.update({f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS})
-            for key in ("opened_rate", "clicked_rate", "replied_rate"):
-                step[key] = figures.get(key, 0.0)
 
     @api.depends("variant_ids.quality_warnings", "resource_id")
     def _compute_quality_warnings(self):

@@ -1,13 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .hr_recruitment_drip import STAT_FIELDS
 from .hr_recruitment_drip_step import message_sources
 
 
 class HrRecruitmentDripStepVariant(models.Model):
     _name = "hr.recruitment.drip.step.variant"
     _inherit = ["hr.recruitment.drip.stat.mixin"]
+    _drip_stat_field = "variant_id"
     _description = "Drip Step Variant (A/B)"
     _order = "step_id, sequence, id"
 
@@ -62,17 +62,6 @@ class HrRecruitmentDripStepVariant(models.Model):
         "CHECK(split_percent >= 0 AND split_percent <= 100)",
         "A variant's split must be between 0% and 100%.",
     )
-
-    def _compute_statistics(self):
-        variants = self.filtered("id")
-        stats = self.env["hr.recruitment.touchpoint"]._get_drip_statistics(
-            [("variant_id", "in", variants.ids)], "variant_id"
-        )
-        for variant in self:
-            figures = stats.get(variant.id, {})
-            variant.update({f"{key}_count": figures.get(key, 0) for key in STAT_FIELDS})
-            for key in ("opened_rate", "clicked_rate", "replied_rate"):
-                variant[key] = figures.get(key, 0.0)
 
     @api.depends("mail_template_id.body_html", "mail_template_id.subject", "step_id.channel")
     def _compute_quality(self):

@@ -1,8 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-# outcomes of a drip email that went out (same as hr.recruitment.touchpoint._get_drip_statistics)
-SENT_OUTCOMES = ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced")
+from .hr_recruitment_touchpoint import OPENED_OUTCOMES, SENT_OUTCOMES
 
 
 class HrRecruitmentDripTemplateReport(models.Model):
@@ -44,7 +43,7 @@ class HrRecruitmentDripTemplateReport(models.Model):
                        100.0 * f.replied AS replied_rate
                   FROM hr_recruitment_touchpoint t,
                        LATERAL (SELECT
-                           CASE WHEN t.outcome IN ('opened', 'clicked', 'replied')
+                           CASE WHEN t.outcome IN %s
                                 THEN 1 ELSE 0 END AS opened,
                            CASE WHEN t.outcome = 'clicked'
                                   OR (t.outcome = 'replied' AND t.clicked_date IS NOT NULL)
@@ -57,6 +56,7 @@ class HrRecruitmentDripTemplateReport(models.Model):
             )
             """,
                 SQL.identifier(self._table),
+                OPENED_OUTCOMES,
                 SENT_OUTCOMES,
             )
         )

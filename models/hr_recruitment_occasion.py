@@ -181,7 +181,7 @@ class HrRecruitmentOccasion(models.Model):
         mail_by_talent = {mail.res_id: mail for mail in mails}
         # the chatter copy of each email shows no token (the email sent has its own body)
         talents._outreach_redact_message_links(mails.mail_message_id)
-        noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
+        noticed = self.env["res.company"]._outreach_prepare_automated_mails(mails)
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return self._create_touchpoints(
             talents,

@@ -5,7 +5,8 @@ from lxml import html as lxml_html
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from ..misc.mail_parsing import find_reply_date, normalize_text
+from ..tools.dates import find_reply_date
+from ..tools.text import normalize_text
 
 # Keyword rules per language, checked in this order of classes: the first class with a match
 # wins ("not interested right now" is a 'not now', "not interested" beats "interested").

@@ -107,7 +107,9 @@ class HrRecruitmentRetention(models.AbstractModel):
         applications = Applicant.search(
             [("pool_applicant_id", "in", talents.ids), ("id", "not in", talents.ids)]
         )
-        last_seen = dict(Applicant._get_last_interaction_dates(talents.ids))
+        last_seen = dict(
+            self.env["hr.recruitment.engagement"]._get_last_interaction_dates(talents.ids)
+        )
         blocked = set()
         for record in talents | applications:
             talent_id = (record.pool_applicant_id or record).id

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
+from .hr_recruitment_drip_stat_mixin import STAT_FIELDS
+
 TOUCHPOINT_CHANNELS = [
     ("email", "Email"),
     ("linkedin", "LinkedIn"),
@@ -24,8 +26,6 @@ TOUCHPOINT_KINDS = [
     ("note", "Note"),
     ("preference", "Preference"),
 ]
-# outcomes a tracking event may raise, lowest first
-TRACKING_OUTCOME_RANK = ("planned", "sent", "delivered", "opened", "clicked")
 REPLY_CLASSES = [
     ("interested", "Interested"),
     ("not_now", "Not now"),
@@ -45,6 +45,18 @@ TOUCHPOINT_OUTCOMES = [
     ("no_answer", "No answer"),
     ("done", "Done"),
 ]
+# the outcomes of a message in the order they may only move forward (a click implies an open)
+OUTCOME_PROGRESS = ("planned", "sent", "delivered", "opened", "clicked", "replied")
+# a message that left (drip figures and report), was opened, or never reached the candidate
+SENT_OUTCOMES = ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced")
+OPENED_OUTCOMES = ("opened", "clicked", "replied")
+NOT_DELIVERED_OUTCOMES = ("planned", "failed", "bounced")
+
+
+def outcome_rank(outcome):
+    """Position of `outcome` in OUTCOME_PROGRESS; any other outcome (bounced, done...) ranks
+    last, so that no tracking event ever changes it."""
+    return OUTCOME_PROGRESS.index(outcome) if outcome in OUTCOME_PROGRESS else len(OUTCOME_PROGRESS)
 
 
 class HrRecruitmentTouchpoint(models.Model):
@@ -135,7 +147,6 @@ class HrRecruitmentTouchpoint(models.Model):
         "mail.message", string="Email", index="btree_not_null", ondelete="set null"
     )
 
-    # --- value in every message and learning what works (issue 5) ---
     source_id = fields.Many2one(
         "utm.source", related="applicant_id.source_id", store=True, string="Source"
     )
@@ -199,9 +210,52 @@ class HrRecruitmentTouchpoint(models.Model):
         help="The recruiter's activity carrying a prepared message (occasion congratulation): "
         "marking it done marks this touchpoint done.",
     )
-    # --- end issue 5 ---
+    # drip links
+    enrollment_id = fields.Many2one(
+        "hr.recruitment.drip.enrollment",
+        string="Drip Enrollment",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    drip_id = fields.Many2one(
+        related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
+    )
+    step_id = fields.Many2one(
+        "hr.recruitment.drip.step",
+        string="Drip Step",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    variant_id = fields.Many2one(
+        "hr.recruitment.drip.step.variant",
+        string="Drip Variant",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    mailing_trace_id = fields.Many2one(
+        "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        compute="_compute_mail_template_id",
+        store=True,
+        index="btree_not_null",
+        help="The template of the drip variant this email was sent from (kept when the "
+        "variant later changes template).",
+    )
 
     _applicant_date_idx = models.Index("(applicant_id, date DESC)")
+
+    @api.depends("variant_id")
+    def _compute_mail_template_id(self):
+        for touchpoint in self:
+            touchpoint.mail_template_id = (
+                touchpoint.variant_id.mail_template_id if touchpoint.channel == "email" else False
+            )
 
     @api.depends("applicant_id", "channel", "kind", "date")
     def _compute_display_name(self):
@@ -244,7 +298,20 @@ class HrRecruitmentTouchpoint(models.Model):
             if origin_id and talent_by_applicant.get(origin_id) != origin_id:
                 vals.setdefault("origin_applicant_id", origin_id)
                 vals["applicant_id"] = talent_by_applicant[origin_id]
-        return super().create(vals_list)
+        touchpoints = super().create(vals_list)
+        # a real reply stops the drips (an out-of-office answer is created with auto_reply, a
+        # third party's email as a note)
+        replies = touchpoints.filtered(
+            lambda t: (
+                t.direction == "inbound"
+                and t.kind == "reply"
+                and not t.auto_reply
+                and t.outcome != "planned"
+            )
+        )
+        if replies:
+            replies.applicant_id._outreach_stop("replied")
+        return touchpoints
 
     @api.model
     def _get_candidate_response_domain(self):
@@ -394,7 +461,10 @@ class HrRecruitmentTouchpoint(models.Model):
                     )
                 )
 
-    # --- reply classification (issue 5) ---
+    # ------------------------------------------------------------
+    # Reply classification
+    # ------------------------------------------------------------
+
     @api.depends(
         "summary",
         "mail_message_id.body",
@@ -510,21 +580,21 @@ class HrRecruitmentTouchpoint(models.Model):
         self.write(vals)
         return action
 
-    # --- end reply classification ---
+    # ------------------------------------------------------------
+    # Tracking events (mailing.trace and the link tracker call them)
+    # ------------------------------------------------------------
 
-    # --- tracking events (issue 5; the drip's mailing.trace hooks can call it too) ---
     def _register_tracking_event(self, event, at=None):
         """Record an 'opened' or 'clicked' event: first date kept, outcome raised (a click
         implies an open; a reply is never downgraded)."""
         at = at or fields.Datetime.now()
-        rank = {outcome: index for index, outcome in enumerate(TRACKING_OUTCOME_RANK)}
         for touchpoint in self:
             vals = {}
             if event == "clicked" and not touchpoint.clicked_date:
                 vals["clicked_date"] = at
             if not touchpoint.opened_date:
                 vals["opened_date"] = at
-            if rank.get(touchpoint.outcome, len(rank)) < rank[event]:
+            if outcome_rank(touchpoint.outcome) < outcome_rank(event):
                 vals["outcome"] = event
             if vals:
                 touchpoint.write(vals)
@@ -534,73 +604,6 @@ class HrRecruitmentTouchpoint(models.Model):
         self.filtered(lambda t: t.outcome == "planned").write(
             {"outcome": "done", "date": fields.Datetime.now()}
         )
-
-
-class HrRecruitmentTouchpointDrip(models.Model):
-    """Drip links of a touchpoint, drip statistics, and the reply stop rule."""
-
-    _inherit = "hr.recruitment.touchpoint"
-
-    enrollment_id = fields.Many2one(
-        "hr.recruitment.drip.enrollment",
-        string="Drip Enrollment",
-        index="btree_not_null",
-        ondelete="set null",
-        check_company=True,
-    )
-    drip_id = fields.Many2one(
-        related="enrollment_id.drip_id", string="Drip", store=True, index="btree_not_null"
-    )
-    step_id = fields.Many2one(
-        "hr.recruitment.drip.step",
-        string="Drip Step",
-        index="btree_not_null",
-        ondelete="set null",
-        check_company=True,
-    )
-    variant_id = fields.Many2one(
-        "hr.recruitment.drip.step.variant",
-        string="Drip Variant",
-        index="btree_not_null",
-        ondelete="set null",
-        check_company=True,
-    )
-    mailing_trace_id = fields.Many2one(
-        "mailing.trace", string="Email Tracking", index="btree_not_null", ondelete="set null"
-    )
-    mail_template_id = fields.Many2one(
-        "mail.template",
-        string="Email Template",
-        compute="_compute_mail_template_id",
-        store=True,
-        index="btree_not_null",
-        help="The template of the drip variant this email was sent from (kept when the "
-        "variant later changes template).",
-    )
-
-    @api.depends("variant_id")
-    def _compute_mail_template_id(self):
-        for touchpoint in self:
-            touchpoint.mail_template_id = (
-                touchpoint.variant_id.mail_template_id if touchpoint.channel == "email" else False
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        touchpoints = super().create(vals_list)
-        # a real reply stops the drips (an out-of-office answer is created with auto_reply, a
-        # third party's email as a note)
-        replies = touchpoints.filtered(
-            lambda t: (
-                t.direction == "inbound"
-                and t.kind == "reply"
-                and not t.auto_reply
-                and t.outcome != "planned"
-            )
-        )
-        if replies:
-            replies.applicant_id._outreach_stop("replied")
-        return touchpoints
 
     @api.model
     def _on_delivery_failure(self, messages, channel, failure_type, reasons):
@@ -639,10 +642,10 @@ class HrRecruitmentTouchpointDrip(models.Model):
             [groupby, "outcome"],
             ["__count", "clicked_date:count"],
         ):
-            values = stats.setdefault(group.id, dict.fromkeys(DRIP_STAT_KEYS, 0))
-            if outcome in ("sent", "delivered", "opened", "clicked", "replied", "done", "bounced"):
+            values = stats.setdefault(group.id, dict.fromkeys(STAT_FIELDS, 0))
+            if outcome in SENT_OUTCOMES:
                 values["sent"] += count
-            if outcome in ("opened", "clicked", "replied"):
+            if outcome in OPENED_OUTCOMES:
                 values["opened"] += count
             # a candidate who clicked, then replied, clicked too
             if outcome == "clicked":
@@ -660,6 +663,3 @@ class HrRecruitmentTouchpointDrip(models.Model):
             for key in ("opened", "clicked", "replied"):
                 values[f"{key}_rate"] = round(100.0 * values[key] / sent, 1) if sent else 0.0
         return stats
-
-
-DRIP_STAT_KEYS = ("sent", "opened", "clicked", "replied", "bounced", "failed")

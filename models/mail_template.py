@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..misc.mail_parsing import normalize_text
+from ..tools.text import normalize_text
 from .hr_applicant import OFFICER_GROUP
 
 DEFAULT_WORD_BUDGET = 150

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import email_normalize, html2plaintext
 
-from ..misc.mail_parsing import is_auto_reply, parse_return_date
+from ..tools.auto_reply import is_auto_reply
+from ..tools.dates import parse_return_date
 
 
 class MailThread(models.AbstractModel):

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-# a touchpoint outcome only moves forward: sent < opened < clicked < replied
-OUTCOME_RANK = {"planned": 0, "sent": 1, "delivered": 1, "opened": 2, "clicked": 3, "replied": 4}
+from .hr_recruitment_touchpoint import OUTCOME_PROGRESS, outcome_rank
 
 
 class MailingTrace(models.Model):
@@ -139,13 +138,13 @@ class MailingTrace(models.Model):
                 )
                 trace_touchpoints._register_tracking_event(outcome, at)
             to_update = touchpoints.browse()
-        elif outcome in OUTCOME_RANK:
+        elif outcome in OUTCOME_PROGRESS:
             to_update = touchpoints.filtered(
-                lambda t: OUTCOME_RANK.get(t.outcome, 9) < OUTCOME_RANK[outcome]
+                lambda t: outcome_rank(t.outcome) < outcome_rank(outcome)
             )
         else:
             to_update = touchpoints.filtered(
-                lambda t: t.outcome in ("planned", "sent", "delivered")
+                lambda t: outcome_rank(t.outcome) < outcome_rank("opened")
             )
         to_update.write({"outcome": outcome})
         if outcome in ("opened", "clicked"):

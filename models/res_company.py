@@ -1,11 +1,19 @@
+import ast
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
 
 DEFAULT_PRIVACY_NOTICE = (
     "<p>Why you are hearing from us: we found your public professional profile and think you "
     "could be interested in roles with us. We keep your name, contact details and professional "
     "background only to contact you about such roles. You can see, change or delete what we keep, "
     "or object to being contacted, at any time through the preference link in this message.</p>"
+)
+PRIVACY_NOTICE_BLOCK = Markup(
+    '<div class="o_outreach_privacy_notice" style="font-size: 12px; color: #888888;">%s</div>'
 )
 
 
@@ -91,6 +99,17 @@ class ResCompany(models.Model):
     )
     outreach_retention_enabled = fields.Boolean(string="Anonymize Inactive Passive Talents")
     outreach_retention_months = fields.Integer(string="Retention (months)", default=24)
+    passive_occasion_auto_email = fields.Boolean(
+        string="Send Occasion Emails Automatically",
+        help="Work anniversaries and other occasions of passive candidates who prefer email are "
+        "emailed automatically. Otherwise the recruiter gets an activity with the message ready "
+        "to send or paste into LinkedIn.",
+    )
+    passive_outreach_word_budget = fields.Integer(
+        string="Outreach Word Budget",
+        default=150,
+        help="Outreach templates longer than this many words are flagged as too long.",
+    )
 
     @api.constrains(
         "outreach_cap_short_count",
@@ -145,16 +164,89 @@ class ResCompany(models.Model):
                     )
                 )
 
-    # --- value in every message (issue 5) ---
-    passive_occasion_auto_email = fields.Boolean(
-        string="Send Occasion Emails Automatically",
-        help="Work anniversaries and other occasions of passive candidates who prefer email are "
-        "emailed automatically. Otherwise the recruiter gets an activity with the message ready "
-        "to send or paste into LinkedIn.",
-    )
-    passive_outreach_word_budget = fields.Integer(
-        string="Outreach Word Budget",
-        default=150,
-        help="Outreach templates longer than this many words are flagged as too long.",
-    )
-    # --- end value in every message ---
+    @api.model
+    def _outreach_sourced_talent_ids(self, applicants):
+        """Ids of the talents of `applicants` with no incoming email on the talent or any of
+        its applications (one query for the batch): people we found ourselves, who are due the
+        privacy notice (GDPR art. 14) rather than people who wrote to us."""
+        # sudo: the privacy-notice rule counts emails on every record of the person, readable or not
+        talents = applicants._get_talent().sudo()
+        records = talents | talents.with_context(active_test=False).talent_application_ids
+        talent_of = {record.id: (record.pool_applicant_id or record).id for record in records}
+        wrote = (
+            self.env["mail.message"]
+            # sudo: mail.message of records the caller may not read count too
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", "hr.applicant"),
+                    ("res_id", "in", records.ids),
+                    ("message_type", "=", "email"),
+                ],
+                ["res_id"],
+            )
+        )
+        return set(talents.ids) - {talent_of[res_id] for (res_id,) in wrote}
+
+    @api.model
+    def _outreach_privacy_notices(self, applicants):
+        """{candidate id: HTML to append to an automated message}: the company's privacy notice,
+        in the candidate's language, for a sourced candidate never given it, else ''. The send
+        path then creates its touchpoint with `privacy_notice=True`. A constant number of
+        queries for the batch."""
+        # sudo: send paths (cron, share dialog) need every earlier notice of the person
+        talents = applicants._get_talent().sudo()
+        given = {
+            applicant.id
+            for (applicant,) in self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [("applicant_id", "in", talents.ids), ("privacy_notice", "=", True)],
+                ["applicant_id"],
+            )
+        }
+        due = self._outreach_sourced_talent_ids(applicants) - given
+        notices = {}
+        result = {}
+        for applicant in applicants:
+            # sudo: the talent behind an application, readable or not
+            talent = applicant._get_talent().sudo()
+            if talent.id not in due:
+                result[applicant.id] = ""
+                continue
+            company = talent.company_id or self.env.company
+            key = (company.id, talent._get_outreach_lang())
+            if key not in notices:
+                notice = company.with_context(lang=key[1]).outreach_privacy_notice
+                notices[key] = "" if is_html_empty(notice) else notice
+            result[applicant.id] = notices[key]
+        return result
+
+    @api.model
+    def _outreach_privacy_notice_block(self, notice):
+        """The privacy notice as appended to an email body."""
+        return PRIVACY_NOTICE_BLOCK % Markup(notice)
+
+    @api.model
+    def _outreach_prepare_automated_mails(self, mails):
+        """Give queued automated emails to candidates (mail.mail of hr.applicant records, from
+        a template's send_mail) what the boundaries require of them: the RFC 8058 one-click
+        unsubscribe headers and, in the first one to a sourced candidate, the privacy notice.
+        (Drip emails get both from mass_mailing's composer instead.)
+        :return: ids of the candidates whose email now carries the privacy notice"""
+        # sudo: mail.mail is readable by admins only; the send path just queued these mails
+        mails = mails.sudo().filtered(lambda m: m.model == "hr.applicant" and m.res_id)
+        applicants = self.env["hr.applicant"].sudo().browse(mails.mapped("res_id"))
+        notices = self._outreach_privacy_notices(applicants)
+        noticed = set()
+        for mail in mails:
+            applicant = applicants.browse(mail.res_id)
+            headers = ast.literal_eval(mail.headers) if mail.headers else {}
+            values = {"headers": repr({**headers, **applicant._get_outreach_mail_headers()})}
+            if notices[applicant.id] and applicant.id not in noticed:
+                values["body_html"] = Markup(mail.body_html or "") + (
+                    self._outreach_privacy_notice_block(notices[applicant.id])
+                )
+                noticed.add(applicant.id)
+            mail.write(values)
+        return noticed

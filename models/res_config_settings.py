@@ -66,22 +66,26 @@ class ResConfigSettings(models.TransientModel):
     outreach_retention_dry_run_count = fields.Integer(
         string="Retention Rule Would Anonymize", compute="_compute_outreach_dry_runs"
     )
+    passive_occasion_auto_email = fields.Boolean(
+        related="company_id.passive_occasion_auto_email", readonly=False
+    )
+    passive_outreach_word_budget = fields.Integer(
+        related="company_id.passive_outreach_word_budget", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_outreach_dry_runs(self):
-        Applicant = self.env["hr.applicant"]
+        Cleanup = self.env["hr.recruitment.cleanup"]
         for settings in self:
-            settings.outreach_cleanup_dry_run_count = len(
-                Applicant._outreach_cleanup_dry_run(settings.company_id)
-            )
+            settings.outreach_cleanup_dry_run_count = len(Cleanup._dry_run(settings.company_id))
             settings.outreach_retention_dry_run_count = len(
                 self.env["hr.recruitment.retention"]._talents_to_anonymize(settings.company_id)
             )
 
     def action_outreach_cleanup_preview(self):
         self.ensure_one()
-        talents = self.env["hr.applicant"]._outreach_cleanup_dry_run(self.company_id)
-        return talents._outreach_list_action(self.env._("Next cleanup would remove"))
+        talents = self.env["hr.recruitment.cleanup"]._dry_run(self.company_id)
+        return self._outreach_list_action(self.env._("Next cleanup would remove"), talents)
 
     def action_outreach_retention_preview(self):
         """The dry run: a wizard listing every record the next run would change."""
@@ -105,11 +109,17 @@ class ResConfigSettings(models.TransientModel):
             "target": "new",
         }
 
-    # --- value in every message (issue 5) ---
-    passive_occasion_auto_email = fields.Boolean(
-        related="company_id.passive_occasion_auto_email", readonly=False
-    )
-    passive_outreach_word_budget = fields.Integer(
-        related="company_id.passive_outreach_word_budget", readonly=False
-    )
-    # --- end value in every message ---
+    def _outreach_list_action(self, name, talents):
+        """The talents of a dry run in the passive candidates' list."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "hr.applicant",
+            "view_mode": "list,form",
+            "views": [
+                (self.env.ref("hr_recruitment_passive.hr_applicant_view_list_passive").id, "list"),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", talents.ids)],
+            "context": {"create": False},
+        }

@@ -1,6 +1,6 @@
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.hr_recruitment_passive.models.outreach_token import to_base36
+from odoo.addons.hr_recruitment_passive.tools.outreach_token import to_base36
 
 from .common import PassiveCommon
 

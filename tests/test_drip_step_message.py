@@ -1,6 +1,6 @@
 from odoo.tests import Form, freeze_time, tagged
 
-from ..misc.wording import first_name, with_indefinite_article
+from ..tools.wording import first_name, with_indefinite_article
 from .drip_common import MONDAY, DripCommon
 from .local_smtp import LocalSmtpMixin
 

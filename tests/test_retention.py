@@ -258,7 +258,7 @@ class TestRetention(PassiveCommon):
                 date=self.later - relativedelta(months=1),
             )
             self.env.flush_all()
-            dry_run = self.env["hr.applicant"]._outreach_retention_dry_run(self.company)
+            dry_run = self.env["hr.recruitment.retention"]._dry_run(self.company)
             before = self._snapshot()
             self._run_cron()
             after = self._snapshot()
@@ -400,7 +400,7 @@ class TestRetention(PassiveCommon):
     def test_log_names_each_record_without_personal_data(self):
         w = self._build_world()
         with freeze_time(self.later):
-            dry_run = self.env["hr.applicant"]._outreach_retention_dry_run(self.company)
+            dry_run = self.env["hr.recruitment.retention"]._dry_run(self.company)
             self._run_cron()
         log = self.env["hr.recruitment.retention.log"].search(
             [("company_id", "=", self.company.id)]
@@ -436,7 +436,7 @@ class TestRetention(PassiveCommon):
             self.assertEqual(preview.talent_count, 5)
             self.assertEqual(
                 len(preview.line_ids),
-                len(self.env["hr.applicant"]._outreach_retention_dry_run(self.company)),
+                len(self.env["hr.recruitment.retention"]._dry_run(self.company)),
             )
             self.assertFalse(
                 self.env["hr.applicant"].search([("anonymized_date", "!=", False)]),

@@ -81,13 +81,13 @@ class TestTranslations(PassiveCommon):
         }
         self.assertFalse(
             exported - committed,
-            "terms missing from i18n/hr_recruitment_passive.pot: run tools/update-i18n, then "
+            "terms missing from i18n/hr_recruitment_passive.pot: run scripts/update-i18n, then "
             "translate the new entries of i18n/fr.po",
         )
         french = polib.pofile(str(I18N / "fr.po"))
         translated = {entry.msgid for entry in french if entry.translated()}
         self.assertFalse(
             exported - translated,
-            "terms without a French translation in i18n/fr.po: translate them (tools/update-i18n "
+            "terms without a French translation in i18n/fr.po: translate them (scripts/update-i18n "
             "adds new terms untranslated)",
         )

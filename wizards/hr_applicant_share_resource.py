@@ -133,7 +133,7 @@ class HrApplicantShareResource(models.TransientModel):
         # the chatter copy of each email shows no token (the email sent has its own body)
         applicants._outreach_redact_message_links(mails.mail_message_id)
         if automated:
-            noticed = self.env["hr.applicant"]._outreach_prepare_automated_mails(mails)
+            noticed = self.env["res.company"]._outreach_prepare_automated_mails(mails)
             touchpoints.filtered(
                 lambda t: (t.origin_applicant_id or t.applicant_id).id in noticed
             ).privacy_notice = True

@@ -15,12 +15,12 @@ class MailComposeMessage(models.TransientModel):
         values_all = super()._prepare_mail_values_dynamic(res_ids)
         notices = self.env.context.get("outreach_privacy_notices")
         if notices and self.model == "hr.applicant":
-            Applicant = self.env["hr.applicant"]
+            Company = self.env["res.company"]
             for res_id, values in values_all.items():
                 notice = notices.get(res_id)
                 if not notice:
                     continue
-                block = Applicant._outreach_privacy_notice_block(notice)
+                block = Company._outreach_privacy_notice_block(notice)
                 for fname in ("body", "body_html"):
                     if values.get(fname):
                         values[fname] = Markup(values[fname]) + block

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 
-from odoo.addons.hr_recruitment_passive.models.outreach_token import (
+from odoo.addons.hr_recruitment_passive.tools.outreach_token import (
     LEGACY_LINKS_DAYS,
     LEGACY_LINKS_PARAM,
 )

@@ -1,2 +1,0 @@
-from . import mail_parsing
-from . import wording
