@@ -8,7 +8,7 @@ from odoo.tests import freeze_time, new_test_user, tagged
 
 from .drip_common import MONDAY
 from .local_smtp import LocalSmtpMixin, LocalSmtpServer
-from .test_boundaries_drip import BoundariesDripCommon
+from .test_contact_policy_drip import BoundariesDripCommon
 
 RAW_EMAIL = """From: {email_from}
 To: {to}
