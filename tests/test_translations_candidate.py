@@ -39,7 +39,7 @@ class TestCandidateLanguage(PassiveCommon, HttpCase):
         rendered = template.with_user(self.user_officer)._generate_template(
             talents.ids, ["subject", "body_html"]
         )
-        self.assertIn("Bonjour Ada Lovelace", rendered[self.talent_ada.id]["body_html"])
+        self.assertIn("Bonjour Ada,", rendered[self.talent_ada.id]["body_html"])
         self.assertIn("chez", rendered[self.talent_ada.id]["subject"])
         self.assertIn("Hello Bob,", rendered[self.talent_bob.id]["body_html"])
         sms = self.env.ref("hr_recruitment_passive.sms_template_drip_nudge")
