@@ -61,3 +61,4 @@ from . import test_ui_tours
 from . import test_ui_tours_drip
 from . import test_ui_tours_matches
 from . import test_ui_tours_states
+from . import test_ui_tours_figures
