@@ -88,9 +88,7 @@ class HrRecruitmentDripEnrollment(models.Model):
         index=True,
     )
     stop_reason = fields.Selection(STOP_REASONS, index="btree_not_null")
-    stopped_by_id = fields.Many2one(
-        "res.users", string="Stopped By", readonly=True, ondelete="set null"
-    )
+    stopped_by_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
     stop_comment = fields.Text(string="Why Stopped", readonly=True)
     pause_reason = fields.Selection(
         PAUSE_REASONS, string="Paused Because", readonly=True, index="btree_not_null"

@@ -612,7 +612,7 @@ class HrRecruitmentRetention(models.AbstractModel):
         """Daily: anonymize the expired passive talents of each company whose rule is on."""
         cron = self.env["ir.cron"]
         # the scheduled action runs for every company, not the ones of its user
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo().search([], limit=None)
         # a deletion request is handled whether the company's retention rule is on or not
         expired = {
             company: self._talents_to_anonymize(company, expired=company.outreach_retention_enabled)

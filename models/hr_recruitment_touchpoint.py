@@ -191,7 +191,6 @@ class HrRecruitmentTouchpoint(models.Model):
     )
     reply_status = fields.Selection(
         [("to_classify", "To classify"), *REPLY_CLASSES],
-        string="Reply Status",
         compute="_compute_reply_status",
         store=True,
         index="btree_not_null",
@@ -349,33 +348,40 @@ class HrRecruitmentTouchpoint(models.Model):
         from its channel, direction and kind, never from the recruiter's free text, which may
         hold internal notes or other people's names."""
         self.ensure_one()
-        _ = self.env._
         channel = self._fields["channel"].convert_to_export(self.channel, self)
         if self.boundary_event:
             event = self._fields["boundary_event"].convert_to_export(self.boundary_event, self)
             if self.direction == "inbound":
-                return _("Your choice: %(event)s", event=event)
-            return _("Our decision: %(event)s", event=event)
+                return self.env._("Your choice: %(event)s", event=event)
+            return self.env._("Our decision: %(event)s", event=event)
         if self.direction == "inbound":
             sentences = {
-                "reply": _("You replied (%(channel)s)", channel=channel),
-                "call": _("You called us"),
-                "meeting": _("We met"),
+                "reply": self.env._("You replied (%(channel)s)", channel=channel),
+                "call": self.env._("You called us"),
+                "meeting": self.env._("We met"),
             }
-            return sentences.get(self.kind) or _("You contacted us (%(channel)s)", channel=channel)
+            return sentences.get(self.kind) or self.env._(
+                "You contacted us (%(channel)s)", channel=channel
+            )
         sentences = {
-            "outreach": _("We sent you a message (%(channel)s)", channel=channel),
-            "follow_up": _("We sent you a follow-up message (%(channel)s)", channel=channel),
-            "congratulation": _("We sent you our congratulations (%(channel)s)", channel=channel),
-            "resource": _("We shared a resource with you (%(channel)s)", channel=channel),
-            "reply": _("We answered you (%(channel)s)", channel=channel),
-            "call": _("We called you"),
-            "meeting": _("We met"),
-            "note": _("A recruiter wrote a note about you (its text is not shown here)"),
+            "outreach": self.env._("We sent you a message (%(channel)s)", channel=channel),
+            "follow_up": self.env._(
+                "We sent you a follow-up message (%(channel)s)", channel=channel
+            ),
+            "congratulation": self.env._(
+                "We sent you our congratulations (%(channel)s)", channel=channel
+            ),
+            "resource": self.env._("We shared a resource with you (%(channel)s)", channel=channel),
+            "reply": self.env._("We answered you (%(channel)s)", channel=channel),
+            "call": self.env._("We called you"),
+            "meeting": self.env._("We met"),
+            "note": self.env._("A recruiter wrote a note about you (its text is not shown here)"),
         }
-        sentence = sentences.get(self.kind) or _("We contacted you (%(channel)s)", channel=channel)
+        sentence = sentences.get(self.kind) or self.env._(
+            "We contacted you (%(channel)s)", channel=channel
+        )
         if self.outcome in ("failed", "bounced"):
-            sentence = _("%(sentence)s; it did not reach you", sentence=sentence)
+            sentence = self.env._("%(sentence)s; it did not reach you", sentence=sentence)
         return sentence
 
     @api.model

@@ -121,7 +121,7 @@ class TestDripStates(DripCommon):
         wizard = Form(
             self.env[action["res_model"]]
             .with_user(self.user_officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         with self.assertRaises(AssertionError, msg="the reason is required"):
             wizard.save()
@@ -204,7 +204,7 @@ class TestTouchpointHistoryKept(DripCommon):
         wizard = Form(
             self.env[action["res_model"]]
             .with_user(self.user_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         wizard.reason = "Logged on the wrong candidate"
         wizard.save().action_archive()

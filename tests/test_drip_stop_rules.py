@@ -135,7 +135,7 @@ class TestDripStopRules(DripCommon):
         self.assertFalse(bob.touchpoint_ids.filtered(lambda t: t.step_id == self.step_3))
         action = cy.with_user(self.user_officer).action_stop()
         self.env[action["res_model"]].with_user(self.user_officer).with_context(
-            action["context"]
+            **action["context"]
         ).create({"reason": "Not a fit after all"}).action_stop()
         self.assertEqual((cy.state, cy.stop_reason), ("stopped", "manual"))
         with self.assertRaisesText(UserError, "Only running enrollments can be paused"):
