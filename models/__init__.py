@@ -11,8 +11,9 @@ from . import mailing_mailing, mailing_trace, mail_activity
 from . import mail_render_mixin
 from . import mail_thread, res_company, res_config_settings
 from . import hr_department, hr_recruitment_occasion, hr_recruitment_reply_classifier
-from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test
 from . import hr_recruitment_outreach_field
+from . import hr_recruitment_resource, link_tracker_click, mail_template, hr_recruitment_ab_test
+from . import sms_template
 from . import hr_recruitment_drip_template_report
 from . import ir_config_parameter, ir_qweb, ir_mail_server, res_users
 from . import hr_job, hr_recruitment_availability_forecast

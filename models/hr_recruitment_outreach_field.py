@@ -107,31 +107,3 @@ class HrRecruitmentOutreachRequirementMixin(models.AbstractModel):
     def _outreach_missing_note(self, missing_fields):
         """'needs current employer, current title': what a held candidate lacks."""
         return self.env._("needs %(fields)s", fields=", ".join(missing_fields.mapped("name")))
-
-
-class MailTemplate(models.Model):
-    _name = "mail.template"
-    _inherit = ["mail.template", "hr.recruitment.outreach.requirement.mixin"]
-
-    outreach_required_field_ids = fields.Many2many(
-        "hr.recruitment.outreach.field",
-        "mail_template_outreach_required_field_rel",
-        string="Required Candidate Values",
-        help=REQUIRED_FIELD_HELP,
-        column1="template_id",
-        column2="outreach_field_id",
-    )
-
-
-class SmsTemplate(models.Model):
-    _name = "sms.template"
-    _inherit = ["sms.template", "hr.recruitment.outreach.requirement.mixin"]
-
-    outreach_required_field_ids = fields.Many2many(
-        "hr.recruitment.outreach.field",
-        "sms_template_outreach_required_field_rel",
-        string="Required Candidate Values",
-        help=REQUIRED_FIELD_HELP,
-        column1="template_id",
-        column2="outreach_field_id",
-    )

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 
 from ..tools.text import normalize_text
 from .hr_applicant import OFFICER_GROUP
+from .hr_recruitment_outreach_field import REQUIRED_FIELD_HELP
 
 DEFAULT_WORD_BUDGET = 150
 # a link to one of these lets the candidate manage or stop outreach
@@ -78,7 +79,17 @@ PLACEHOLDER_ATTRIBUTES = ("t-out", "t-esc", "t-field", "t-att-href", "t-attf-hre
 
 
 class MailTemplate(models.Model):
-    _inherit = "mail.template"
+    _name = "mail.template"
+    _inherit = ["mail.template", "hr.recruitment.outreach.requirement.mixin"]
+
+    outreach_required_field_ids = fields.Many2many(
+        "hr.recruitment.outreach.field",
+        "mail_template_outreach_required_field_rel",
+        string="Required Candidate Values",
+        help=REQUIRED_FIELD_HELP,
+        column1="template_id",
+        column2="outreach_field_id",
+    )
 
     outreach_quality_warnings = fields.Html(
         string="Outreach Quality",
