@@ -26,6 +26,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from odoo.fields import Command
+
 # the drip's scheduled actions, one per cron worker (worker 1/2 and 2/2)
 DRIP_CRON_XMLIDS = ("ir_cron_drip_process_due_steps", "ir_cron_drip_process_due_steps_2")
 
@@ -69,7 +71,9 @@ def build(env, total, due):
                         "name": name,
                         "channel": "email",
                         "delay": delay,
-                        "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
+                        "variant_ids": [
+                            Command.create({"name": "A", "mail_template_id": template.id})
+                        ],
                     },
                 )
                 for name, delay in (("First touch", 0), ("Follow-up", 3))
@@ -80,7 +84,7 @@ def build(env, total, due):
         {
             "partner_name": "Bench Talent 0",
             "email_from": "bench.talent.0@example.com",
-            "talent_pool_ids": [(4, pool.id)],
+            "talent_pool_ids": [Command.link(pool.id)],
             "is_passive_candidate": True,
             "current_company": "Acme",
             "current_job_title": "Engineer",

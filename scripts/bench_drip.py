@@ -5,6 +5,8 @@
 import os
 import time
 
+from odoo.fields import Command
+
 WARMUP = 50
 
 
@@ -15,7 +17,7 @@ def make_talents(env, count, prefix):
             {
                 "partner_name": f"{prefix} Talent {index}",
                 "email_from": f"{prefix.lower()}.talent.{index}@example.com",
-                "talent_pool_ids": [(4, pool.id)],
+                "talent_pool_ids": [Command.link(pool.id)],
                 "is_passive_candidate": True,
                 "current_company": "Acme",
                 "current_job_title": "Engineer",
@@ -35,24 +37,24 @@ def make_drip(env, name):
             "send_hour_to": 24.0,
             "skip_public_holidays": False,
             "step_ids": [
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "name": "First touch",
                         "channel": "email",
-                        "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
-                    },
+                        "variant_ids": [
+                            Command.create({"name": "A", "mail_template_id": template.id})
+                        ],
+                    }
                 ),
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "name": "Follow-up",
                         "channel": "email",
                         "delay": 3,
-                        "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
-                    },
+                        "variant_ids": [
+                            Command.create({"name": "A", "mail_template_id": template.id})
+                        ],
+                    }
                 ),
             ],
         }

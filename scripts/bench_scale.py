@@ -15,6 +15,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.tools.safe_eval import safe_eval
 
 sys.path.insert(0, os.environ["BENCH_TOOLS"])
@@ -63,8 +64,8 @@ def build_fixture():
     first, follow_up = drip.step_ids.sorted("sequence")[:2]
     template = first.variant_ids.mail_template_id
     first.variant_ids = [
-        (1, first.variant_ids.id, {"split_percent": 50}),
-        (0, 0, {"name": "B", "split_percent": 50, "mail_template_id": template.id}),
+        Command.update(first.variant_ids.id, {"split_percent": 50}),
+        Command.create({"name": "B", "split_percent": 50, "mail_template_id": template.id}),
     ]
     drip.ab_auto_apply = True
     variant_a, variant_b = first.variant_ids.sorted("id")

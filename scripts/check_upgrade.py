@@ -11,6 +11,8 @@ import json
 import os
 from datetime import timedelta
 
+from odoo.fields import Command
+
 ADDON = "hr_recruitment_passive"
 step = os.environ["PASSIVE_UPGRADE_STEP"]
 env = env(context=dict(env.context, active_test=False, tracking_disable=True))  # noqa: F821
@@ -25,7 +27,7 @@ def fill():
             {
                 "partner_name": f"Upgrade Talent {i}",
                 "email_from": f"upgrade.talent.{i}@example.com",
-                "talent_pool_ids": [(4, pool.id), (4, other_pool.id)],
+                "talent_pool_ids": [Command.link(pool.id), Command.link(other_pool.id)],
                 "is_passive_candidate": True,
                 "current_company": f"Company {i}",
                 "current_job_title": "Engineer",
@@ -97,39 +99,31 @@ def _fill_drips(talents):
         {
             "name": "Upgrade check drip",
             "step_ids": [
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "sequence": 1,
                         "name": "First touch",
                         "channel": "email",
                         "variant_ids": [
-                            (
-                                0,
-                                0,
-                                {"name": "A", "split_percent": 50, "mail_template_id": template.id},
+                            Command.create(
+                                {"name": "A", "split_percent": 50, "mail_template_id": template.id}
                             ),
-                            (
-                                0,
-                                0,
-                                {"name": "B", "split_percent": 50, "mail_template_id": template.id},
+                            Command.create(
+                                {"name": "B", "split_percent": 50, "mail_template_id": template.id}
                             ),
                         ],
-                    },
+                    }
                 ),
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "sequence": 2,
                         "name": "LinkedIn",
                         "channel": "linkedin",
                         "delay": 3,
                         "variant_ids": [
-                            (0, 0, {"name": "A", "body": "Hello {{ object.partner_name }}"})
+                            Command.create({"name": "A", "body": "Hello {{ object.partner_name }}"})
                         ],
-                    },
+                    }
                 ),
             ],
         }

@@ -1,5 +1,7 @@
 from contextlib import contextmanager
 
+from odoo.fields import Command
+
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 # a raw email for the mail gateway; BODY and {extra} headers are filled in by each test
@@ -63,14 +65,14 @@ class PassiveCommon(MailCommon):
                 "name": "Staff Engineer",
                 "department_id": cls.department.id,
                 "user_id": cls.user_officer.id,
-                "interviewer_ids": [(4, cls.user_interviewer.id)],
+                "interviewer_ids": [Command.link(cls.user_interviewer.id)],
             }
         )
         skill_type = cls.env["hr.skill.type"].create(
             {
                 "name": "Languages (passive tests)",
-                "skill_ids": [(0, 0, {"name": "Rust"}), (0, 0, {"name": "Go"})],
-                "skill_level_ids": [(0, 0, {"name": "Expert", "level_progress": 100})],
+                "skill_ids": [Command.create({"name": "Rust"}), Command.create({"name": "Go"})],
+                "skill_level_ids": [Command.create({"name": "Expert", "level_progress": 100})],
             }
         )
         cls.skill_rust, cls.skill_go = skill_type.skill_ids
@@ -81,7 +83,7 @@ class PassiveCommon(MailCommon):
                     "partner_name": "Ada Lovelace",
                     "email_from": "ada@example.com",
                     "partner_phone": "+32470000001",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                     "current_company": "Analytical Engines",
                     "current_job_title": "Principal Engineer",
@@ -91,21 +93,19 @@ class PassiveCommon(MailCommon):
                     "desired_timing": "within_6_months",
                     "user_id": cls.user_officer.id,
                     "applicant_skill_ids": [
-                        (
-                            0,
-                            0,
+                        Command.create(
                             {
                                 "skill_id": cls.skill_rust.id,
                                 "skill_type_id": skill_type.id,
                                 "skill_level_id": cls.skill_level.id,
-                            },
+                            }
                         )
                     ],
                 },
                 {
                     "partner_name": "Bob Builder",
                     "email_from": "bob@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                     "current_company": "Construct Ltd",
                     "openness": "open_to_offers",
@@ -114,7 +114,7 @@ class PassiveCommon(MailCommon):
                 {
                     "partner_name": "Cy Twombly",
                     "email_from": "cy@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "user_id": cls.user_officer.id,
                 },
             ]

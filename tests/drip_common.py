@@ -1,3 +1,5 @@
+from odoo.fields import Command
+
 from odoo.addons.hr_recruitment_passive.tests.common import PassiveCommon
 
 # a Monday morning (UTC); the company works Monday to Friday
@@ -27,13 +29,13 @@ class DripCommon(PassiveCommon):
                 {
                     "partner_name": "Dan Blacklisted",
                     "email_from": "dan@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                 },
                 {
                     "partner_name": "Eve Noemail",
                     "partner_phone": "+32470000005",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                 },
             ]
@@ -46,30 +48,28 @@ class DripCommon(PassiveCommon):
             {
                 "name": "Staff engineers nurture",
                 "user_id": cls.user_officer.id,
-                "job_ids": [(4, cls.job.id)],
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "job_ids": [Command.link(cls.job.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "send_saturday": True,
                 "send_sunday": True,
                 "send_hour_from": 0.0,
                 "send_hour_to": 24.0,
                 "skip_public_holidays": False,
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "sequence": 1,
                             "name": "First touch",
                             "channel": "email",
                             "delay": 0,
                             "variant_ids": [
-                                (0, 0, {"name": "A", "mail_template_id": cls.template_first.id})
+                                Command.create(
+                                    {"name": "A", "mail_template_id": cls.template_first.id}
+                                )
                             ],
-                        },
+                        }
                     ),
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "sequence": 2,
                             "name": "Follow-up if not opened",
@@ -78,13 +78,13 @@ class DripCommon(PassiveCommon):
                             "delay_unit": "business_days",
                             "condition": "not_opened",
                             "variant_ids": [
-                                (0, 0, {"name": "A", "mail_template_id": cls.template_follow.id})
+                                Command.create(
+                                    {"name": "A", "mail_template_id": cls.template_follow.id}
+                                )
                             ],
-                        },
+                        }
                     ),
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "sequence": 3,
                             "name": "LinkedIn message",
@@ -92,16 +92,14 @@ class DripCommon(PassiveCommon):
                             "delay": 5,
                             "delay_unit": "days",
                             "variant_ids": [
-                                (
-                                    0,
-                                    0,
+                                Command.create(
                                     {
                                         "name": "A",
                                         "body": LINKEDIN_BODY,
-                                    },
+                                    }
                                 )
                             ],
-                        },
+                        }
                     ),
                 ],
             }

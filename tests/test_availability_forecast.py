@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.hr_recruitment_passive.tests.common import PassiveCommon
@@ -20,8 +21,8 @@ class TestAvailabilityForecast(PassiveCommon):
         skill_type = cls.env["hr.skill.type"].create(
             {
                 "name": "Programming (forecast)",
-                "skill_ids": [(0, 0, {"name": "Python"}), (0, 0, {"name": "Go"})],
-                "skill_level_ids": [(0, 0, {"name": "Good", "level_progress": 70})],
+                "skill_ids": [Command.create({"name": "Python"}), Command.create({"name": "Go"})],
+                "skill_level_ids": [Command.create({"name": "Good", "level_progress": 70})],
             }
         )
         cls.python, cls.go = skill_type.skill_ids
@@ -31,7 +32,7 @@ class TestAvailabilityForecast(PassiveCommon):
             return {
                 "partner_name": name,
                 "email_from": f"{name.lower()}@example.com",
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "is_passive_candidate": True,
                 "applicant_skill_ids": [
                     (
@@ -175,7 +176,7 @@ class TestAvailabilityForecast(PassiveCommon):
             login="forecast_officer_b",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
             company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
+            company_ids=[Command.set(company_b.ids)],
         )
         self.assertFalse(
             Forecast.with_user(officer_b).search([("applicant_id", "in", self.talents.ids)])

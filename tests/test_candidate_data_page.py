@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import file_open
 
@@ -272,7 +273,7 @@ class TestCandidateDataPage(PassiveCommon, HttpCase):
             login="erasure_officer_other",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
             company_id=other_company.id,
-            company_ids=[(6, 0, other_company.ids)],
+            company_ids=[Command.set(other_company.ids)],
         )
         for user in (self.user_plain, officer_other):
             with self.assertRaises(AccessError):

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .common import PassiveCommon
@@ -30,7 +31,7 @@ class TestOutreachCleanup(PassiveCommon):
                 {
                     "partner_name": name,
                     "email_from": f"{name.lower()}@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                 }
                 for name in names

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.hr_recruitment_passive.tools.outreach_token import to_base36
@@ -14,7 +15,7 @@ class TestContactPolicy(PassiveCommon):
         self.talent_bob.write({"do_not_contact": True, "do_not_contact_reason": "Asked"})
         self.env["mail.blacklist"].sudo()._add("cy@example.com")
         no_email = self.env["hr.applicant"].create(
-            {"partner_name": "Nomail", "talent_pool_ids": [(4, self.pool.id)]}
+            {"partner_name": "Nomail", "talent_pool_ids": [Command.link(self.pool.id)]}
         )
         talents = self.talent_ada | self.talent_bob | self.talent_cy | no_email
         email = policy._check(talents, "email")

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import PassiveCommon
@@ -171,7 +172,7 @@ class TestContactCaps(PassiveCommon):
                     "partner_name": name,
                     "email_from": f"{name.lower()}@example.com",
                     "partner_phone": f"+3247000010{index}",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                 }
                 for index, name in enumerate(("Opted", "Dnc", "Snoozed", "Capped", "Free"))

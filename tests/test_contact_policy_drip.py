@@ -1,6 +1,7 @@
 import re
 from datetime import date, datetime, timedelta
 
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -46,7 +47,7 @@ class BoundariesDripCommon(DripCommon, SMSCase):
             {
                 "name": name,
                 "user_id": self.user_officer.id,
-                "job_ids": [(4, self.job.id)],
+                "job_ids": [Command.link(self.job.id)],
                 "allow_overlap": True,
                 "send_hour_from": 8.0,
                 "send_hour_to": 20.0,
@@ -61,7 +62,7 @@ class BoundariesDripCommon(DripCommon, SMSCase):
                             "channel": channel,
                             "delay": delay,
                             "delay_unit": "days",
-                            "variant_ids": [(0, 0, {"name": "A", **variant})],
+                            "variant_ids": [Command.create({"name": "A", **variant})],
                         },
                     )
                     for sequence, (channel, delay, variant) in enumerate(steps, start=1)
@@ -477,7 +478,7 @@ class TestBoundariesEveryPath(BoundariesDripCommon):
                     "partner_name": name,
                     "email_from": f"{name.split()[0].lower()}@example.com",
                     "partner_phone": phone,
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                 }
                 for name, phone in (("Fay Capped", "+32470000006"), ("Gus Free", "+32470000007"))

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from odoo.addons.hr_recruitment_passive.models.hr_recruitment_contact_policy import employer_key
@@ -15,7 +16,7 @@ def _talent_values(pool, name, company=False, email=None):
     return {
         "partner_name": name,
         "email_from": email or f"{name.lower().replace(' ', '.')}@gmail.com",
-        "talent_pool_ids": [(4, pool.id)],
+        "talent_pool_ids": [Command.link(pool.id)],
         "is_passive_candidate": True,
         "current_company": company,
     }

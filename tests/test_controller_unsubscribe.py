@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY
@@ -134,14 +135,14 @@ class TestUnsubscribeOnTheWire(LocalSmtpMixin, BoundariesDripCommon):
         mailing_list = self.env["mailing.list"].create(
             {
                 "name": "Platform newsletter",
-                "contact_ids": [(0, 0, {"name": "Zoe Reader", "email": "zoe@example.com"})],
+                "contact_ids": [Command.create({"name": "Zoe Reader", "email": "zoe@example.com"})],
             }
         )
         contact = mailing_list.contact_ids
         mailing = self._mailing(
             "mailing.list",
             [("list_ids", "in", mailing_list.ids)],
-            contact_list_ids=[(6, 0, mailing_list.ids)],
+            contact_list_ids=[Command.set(mailing_list.ids)],
         )
         with self.sending_over_smtp():
             mailing.action_send_mail()

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import DripCommon
@@ -23,7 +24,7 @@ class TestCronQueries(DripCommon):
                 {
                     "partner_name": f"Cron {tag} {index}",
                     "email_from": f"cron.{tag}.{index}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                     "user_id": self.user_officer.id,
                     **values,
@@ -174,15 +175,13 @@ class TestCronQueries(DripCommon):
             step.write(
                 {
                     "variant_ids": [
-                        (1, variant_a.id, {"split_percent": 50}),
-                        (
-                            0,
-                            0,
+                        Command.update(variant_a.id, {"split_percent": 50}),
+                        Command.create(
                             {
                                 "name": "B",
                                 "split_percent": 50,
                                 "mail_template_id": self.template_follow.id,
-                            },
+                            }
                         ),
                     ]
                 }

@@ -1,4 +1,5 @@
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -18,15 +19,13 @@ class TestDripAbWinner(DripCommon):
         cls.step_1.write(
             {
                 "variant_ids": [
-                    (1, cls.variant_a.id, {"split_percent": 50}),
-                    (
-                        0,
-                        0,
+                    Command.update(cls.variant_a.id, {"split_percent": 50}),
+                    Command.create(
                         {
                             "name": "B",
                             "split_percent": 50,
                             "mail_template_id": cls.template_follow.id,
-                        },
+                        }
                     ),
                 ]
             }
@@ -37,7 +36,7 @@ class TestDripAbWinner(DripCommon):
                 {
                     "partner_name": f"Talent {index}",
                     "email_from": f"ab.talent.{index}@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                 }
                 for index in range(260)

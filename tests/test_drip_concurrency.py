@@ -6,6 +6,7 @@ from unittest.mock import patch
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
@@ -28,7 +29,7 @@ class TestDripConcurrency(TransactionCase):
                     {
                         "partner_name": f"Concurrent {self.tag} {index}",
                         "email_from": f"concurrent.{self.tag}.{index}@example.com",
-                        "talent_pool_ids": [(4, pool.id)],
+                        "talent_pool_ids": [Command.link(pool.id)],
                         "is_passive_candidate": True,
                     }
                     for index in range(5)
@@ -44,8 +45,8 @@ class TestDripConcurrency(TransactionCase):
                     "send_hour_to": 24.0,
                     "skip_public_holidays": False,
                     "step_ids": [
-                        (0, 0, self._email_step(1, 0, template)),
-                        (0, 0, self._email_step(2, 1, template)),
+                        Command.create(self._email_step(1, 0, template)),
+                        Command.create(self._email_step(2, 1, template)),
                     ],
                 }
             )
@@ -65,7 +66,7 @@ class TestDripConcurrency(TransactionCase):
             "name": f"Email {sequence}",
             "channel": "email",
             "delay": delay,
-            "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
+            "variant_ids": [Command.create({"name": "A", "mail_template_id": template.id})],
         }
 
     @contextmanager

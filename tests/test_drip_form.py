@@ -1,4 +1,5 @@
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import Form, tagged
 
 from .drip_common import DripCommon
@@ -69,16 +70,16 @@ class TestDripForm(DripCommon):
                 "name": "Owner without email",
                 "user_id": owner.id,
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "First",
                             "channel": "email",
                             "variant_ids": [
-                                (0, 0, {"name": "A", "mail_template_id": self.template_first.id})
+                                Command.create(
+                                    {"name": "A", "mail_template_id": self.template_first.id}
+                                )
                             ],
-                        },
+                        }
                     )
                 ],
             }

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -14,7 +15,7 @@ class TestDripPerformance(DripCommon):
                 {
                     "partner_name": f"Perf {tag} {index}",
                     "email_from": f"perf.{tag}.{index}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "current_company": f"Employer {tag} {index}",
                 }
                 for index in range(count)
@@ -68,7 +69,7 @@ class TestDripPerformance(DripCommon):
                 {
                     "partner_name": f"{first} Render",
                     "email_from": f"render.{index}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "current_company": f"Company {index}",
                     "current_job_title": f"Title {index}",
                 }

@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -32,20 +33,16 @@ class TestDripSecurity(DripCommon):
                 {
                     "name": "Manager drip",
                     "step_ids": [
-                        (
-                            0,
-                            0,
+                        Command.create(
                             {
                                 "name": "Hello",
                                 "channel": "email",
                                 "variant_ids": [
-                                    (
-                                        0,
-                                        0,
-                                        {"name": "A", "mail_template_id": self.template_first.id},
+                                    Command.create(
+                                        {"name": "A", "mail_template_id": self.template_first.id}
                                     )
                                 ],
-                            },
+                            }
                         )
                     ],
                 }

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -24,7 +25,7 @@ class TestDripSenderLimits(DripCommon):
                 {
                     "partner_name": f"Limit {tag} {index}",
                     "email_from": f"limit.{tag}.{index}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                     # one employer each: the per-employer cap is not what is tested here
                     "current_company": f"Employer {tag} {index}",

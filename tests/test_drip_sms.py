@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -18,31 +19,27 @@ class TestDripSms(DripCommon, SMSCase):
             {
                 "name": "SMS nudge",
                 "user_id": cls.user_officer.id,
-                "job_ids": [(4, cls.job.id)],
+                "job_ids": [Command.link(cls.job.id)],
                 **{f"send_{day}": True for day in ("saturday", "sunday")},
                 "send_hour_from": 0.0,
                 "send_hour_to": 24.0,
                 "skip_public_holidays": False,
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "Nudge",
                             "channel": "sms",
                             "variant_ids": [
-                                (
-                                    0,
-                                    0,
+                                Command.create(
                                     {
                                         "name": "A",
                                         "sms_template_id": cls.env.ref(
                                             "hr_recruitment_passive.sms_template_drip_nudge"
                                         ).id,
-                                    },
+                                    }
                                 )
                             ],
-                        },
+                        }
                     )
                 ],
             }

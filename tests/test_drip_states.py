@@ -3,6 +3,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -189,7 +190,7 @@ class TestTouchpointHistoryKept(DripCommon):
         # nor through the Timeline of the candidate (one2many delete command)
         with self.assertRaises(AccessError):
             self.talent_ada.with_user(self.user_officer).write(
-                {"touchpoint_ids": [(2, touchpoint.id)]}
+                {"touchpoint_ids": [Command.delete(touchpoint.id)]}
             )
         self.assertTrue(touchpoint.exists() and touchpoint.active)
 

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from ..tools.wording import first_name, with_indefinite_article
@@ -19,7 +20,7 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         cls.template_needs_employer = cls.template_first.copy(
             {
                 "name": "First touch (needs the employer)",
-                "outreach_required_field_ids": [(6, 0, cls.field_company.ids)],
+                "outreach_required_field_ids": [Command.set(cls.field_company.ids)],
             }
         )
 
@@ -51,15 +52,13 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         step.write(
             {
                 "variant_ids": [
-                    (1, step.variant_ids.id, {"split_percent": 50}),
-                    (
-                        0,
-                        0,
+                    Command.update(step.variant_ids.id, {"split_percent": 50}),
+                    Command.create(
                         {
                             "name": "B",
                             "split_percent": 50,
                             "mail_template_id": self.template_first.id,
-                        },
+                        }
                     ),
                 ]
             }
@@ -158,7 +157,7 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
     def test_sms_template_requirement(self):
         """An SMS template declares its required values the same way."""
         sms_template = self.env.ref("hr_recruitment_passive.sms_template_drip_nudge").copy(
-            {"outreach_required_field_ids": [(6, 0, self.field_company.ids)]}
+            {"outreach_required_field_ids": [Command.set(self.field_company.ids)]}
         )
         missing = sms_template._outreach_missing_fields(self.talents)
         self.assertEqual(list(missing), [self.talent_cy.id])

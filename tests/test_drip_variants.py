@@ -1,4 +1,5 @@
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -14,15 +15,13 @@ class TestDripVariants(DripCommon):
         self.step_1.write(
             {
                 "variant_ids": [
-                    (1, variant_a.id, {"split_percent": 50}),
-                    (
-                        0,
-                        0,
+                    Command.update(variant_a.id, {"split_percent": 50}),
+                    Command.create(
                         {
                             "name": "B",
                             "split_percent": 50,
                             "mail_template_id": self.template_follow.id,
-                        },
+                        }
                     ),
                 ]
             }
@@ -35,7 +34,7 @@ class TestDripVariants(DripCommon):
                 {
                     "partner_name": f"Talent {index}",
                     "email_from": f"talent.{index}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                 }
                 for index in range(20)
             ]
@@ -80,14 +79,12 @@ class TestDripVariants(DripCommon):
             self.step_1.write(
                 {
                     "variant_ids": [
-                        (
-                            0,
-                            0,
+                        Command.create(
                             {
                                 "name": "B",
                                 "split_percent": 30,
                                 "mail_template_id": self.template_follow.id,
-                            },
+                            }
                         )
                     ]
                 }

@@ -1,4 +1,5 @@
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, tagged
 
 from .common import PassiveCommon
@@ -91,7 +92,7 @@ class TestPassiveProfile(PassiveCommon):
                     "partner_name": "Broken",
                     "email_from": "not-an-email",
                     "is_passive_candidate": True,
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                 }
             )
 

@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.hr_recruitment_passive.tests.common import PassiveCommon
@@ -18,10 +19,12 @@ class TestJobMatches(PassiveCommon):
         skill_type = cls.env["hr.skill.type"].create(
             {
                 "name": "Programming (matches)",
-                "skill_ids": [(0, 0, {"name": "Python"}), (0, 0, {"name": "Go"})],
+                "skill_ids": [Command.create({"name": "Python"}), Command.create({"name": "Go"})],
                 "skill_level_ids": [
-                    (0, 0, {"name": "Expert", "level_progress": 100}),
-                    (0, 0, {"name": "Intermediate", "level_progress": 50, "default_level": True}),
+                    Command.create({"name": "Expert", "level_progress": 100}),
+                    Command.create(
+                        {"name": "Intermediate", "level_progress": 50, "default_level": True}
+                    ),
                 ],
             }
         )
@@ -44,7 +47,7 @@ class TestJobMatches(PassiveCommon):
             return {
                 "partner_name": name,
                 "email_from": f"{name.lower()}@example.com",
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "is_passive_candidate": True,
                 "user_id": cls.user_officer.id,
                 "applicant_skill_ids": [cls._skill(skill, level) for skill, level in skills],
@@ -87,27 +90,23 @@ class TestJobMatches(PassiveCommon):
             {
                 "name": "Backend nurture",
                 "user_id": cls.user_officer.id,
-                "job_ids": [(4, cls.backend_job.id)],
+                "job_ids": [Command.link(cls.backend_job.id)],
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "First touch",
                             "channel": "email",
                             "variant_ids": [
-                                (
-                                    0,
-                                    0,
+                                Command.create(
                                     {
                                         "name": "A",
                                         "mail_template_id": cls.env.ref(
                                             "hr_recruitment_passive.mail_template_drip_first_touch"
                                         ).id,
-                                    },
+                                    }
                                 )
                             ],
-                        },
+                        }
                     )
                 ],
             }
@@ -234,14 +233,12 @@ class TestJobMatches(PassiveCommon):
         self.backend_job.write(
             {
                 "job_skill_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "skill_id": self.skill_rust.id,
                             "skill_type_id": self.skill_rust.skill_type_id.id,
                             "skill_level_id": self.skill_level.id,
-                        },
+                        }
                     )
                 ]
             }
@@ -371,7 +368,7 @@ class TestJobMatches(PassiveCommon):
             login="matches_officer_b",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
             company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
+            company_ids=[Command.set(company_b.ids)],
         )
         self.assertEqual(self.backend_job.company_id, self.env.company)
         self.assertFalse(self.env["hr.job.passive.match"].with_user(officer_b).search([]))

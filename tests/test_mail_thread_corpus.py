@@ -11,6 +11,7 @@ from collections import namedtuple
 from datetime import date, datetime
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.hr_recruitment_passive.tools.auto_reply import is_auto_reply
@@ -478,7 +479,7 @@ class TestInboundCorpus(DripCommon):
             {
                 "partner_name": f"Corpus {mail.key}",
                 "email_from": f"{local}@candidates.example",
-                "talent_pool_ids": [(4, self.pool.id)],
+                "talent_pool_ids": [Command.link(self.pool.id)],
                 "is_passive_candidate": True,
                 "user_id": self.user_officer.id,
             }

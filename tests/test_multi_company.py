@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from .drip_common import MONDAY, DripCommon
@@ -24,14 +25,14 @@ class TestMultiCompany(DripCommon):
             login="passive_officer_b",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
             company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
+            company_ids=[Command.set(cls.company_b.ids)],
         )
         cls.manager_b = new_test_user(
             cls.env,
             login="passive_manager_b",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_manager",
             company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
+            company_ids=[Command.set(cls.company_b.ids)],
         )
         # DripCommon's users may see company A only
         (cls.user_officer | cls.user_manager | cls.user_plain).company_ids = cls.company_a
@@ -40,7 +41,7 @@ class TestMultiCompany(DripCommon):
                 "partner_name": "Bea Elsewhere",
                 "email_from": "bea@example.com",
                 "company_id": cls.company_b.id,
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "is_passive_candidate": True,
                 "current_company": "Secret Employer B",
             }
@@ -149,7 +150,10 @@ class TestMultiCompany(DripCommon):
             .with_user(self.user_officer)
             .with_context(allowed_company_ids=[self.company_a.id, self.company_b.id])
             .create(
-                {"applicant_ids": [(6, 0, self.talent_b.ids)], "resource_id": self.resource_a.id}
+                {
+                    "applicant_ids": [Command.set(self.talent_b.ids)],
+                    "resource_id": self.resource_a.id,
+                }
             )
         )
         with self.assertRaisesText(UserError, "belongs to"):

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import Form, HttpCase, freeze_time, tagged
 
 from odoo.addons.hr_recruitment_passive.tools.dates import find_reply_date
@@ -169,7 +170,7 @@ class TestReplyClassificationChatter(HttpCase):
             {
                 "partner_name": "Dora Chatter",
                 "email_from": "dora@example.com",
-                "talent_pool_ids": [(4, pool.id)],
+                "talent_pool_ids": [Command.link(pool.id)],
                 "is_passive_candidate": True,
             }
         )

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .common import PassiveCommon
@@ -61,7 +62,7 @@ class TestDataProtection(PassiveCommon):
             {
                 "partner_name": "In Process",
                 "email_from": "inprocess@example.com",
-                "talent_pool_ids": [(4, self.pool.id)],
+                "talent_pool_ids": [Command.link(self.pool.id)],
                 "is_passive_candidate": True,
             }
         )

@@ -2,6 +2,7 @@ import email
 import email.policy
 from datetime import date, datetime, timedelta
 
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -31,7 +32,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
             {
                 "partner_name": "<b>x</b>",
                 "email_from": "html@example.com",
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "user_id": cls.user_officer.id,
             }
         )
@@ -39,7 +40,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
             {
                 "partner_name": "Rosa Rita's",
                 "email_from": "rosa@example.com",
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "user_id": cls.user_rita.id,
             }
         )
@@ -48,7 +49,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
             {
                 "partner_name": "Quiet Quentin",
                 "email_from": "quentin@example.com",
-                "talent_pool_ids": [(4, cls.pool.id)],
+                "talent_pool_ids": [Command.link(cls.pool.id)],
                 "user_id": cls.user_manager.id,
                 "outreach_snoozed_until": TODAY + timedelta(days=30),
             }
@@ -180,14 +181,12 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
                 "user_id": self.user_officer.id,
                 "no_of_recruitment": 1,
                 "job_skill_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "skill_id": self.skill_rust.id,
                             "skill_type_id": self.skill_rust.skill_type_id.id,
                             "skill_level_id": self.skill_level.id,
-                        },
+                        }
                     )
                 ],
             }
@@ -196,19 +195,17 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
             {
                 "partner_name": "Rhea Rust",
                 "email_from": "rhea@example.com",
-                "talent_pool_ids": [(4, self.pool.id)],
+                "talent_pool_ids": [Command.link(self.pool.id)],
                 "is_passive_candidate": True,
                 "openness": "open_to_offers",
                 "user_id": self.user_rita.id,
                 "applicant_skill_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "skill_id": self.skill_rust.id,
                             "skill_type_id": self.skill_rust.skill_type_id.id,
                             "skill_level_id": self.skill_level.id,
-                        },
+                        }
                     )
                 ],
             }

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import PassiveCommon
@@ -20,7 +21,7 @@ class TestResource(PassiveCommon):
                 "url": "https://example.com/blog/scaling-platform",
                 "resource_type": "article",
                 "description": "Our move to a cell-based architecture.",
-                "skill_ids": [(4, cls.skill_rust.id)],
+                "skill_ids": [Command.link(cls.skill_rust.id)],
             }
         )
 

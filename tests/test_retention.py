@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import PassiveCommon
@@ -56,7 +57,7 @@ class TestRetention(PassiveCommon):
                 {
                     "partner_name": name,
                     "email_from": f"{name.lower().replace(' ', '.')}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                     "company_id": (company or self.company).id,
                     **values,
@@ -132,20 +133,20 @@ class TestRetention(PassiveCommon):
                 {
                     "name": "Interview with Olga",
                     "applicant_id": w["old_app_a"].id,
-                    "partner_ids": [(6, 0, (w["old"].partner_id | self.partner_employee).ids)],
+                    "partner_ids": [Command.set((w["old"].partner_id | self.partner_employee).ids)],
                     "start": "2026-01-05 10:00:00",
                     "stop": "2026-01-05 11:00:00",
                 },
                 {
                     "name": "Interview with Olga in B",
                     "applicant_id": w["old_app_b"].id,
-                    "partner_ids": [(6, 0, w["old"].partner_id.ids)],
+                    "partner_ids": [Command.set(w["old"].partner_id.ids)],
                     "start": "2026-01-06 10:00:00",
                     "stop": "2026-01-06 11:00:00",
                 },
                 {
                     "name": "Team lunch",
-                    "partner_ids": [(6, 0, self.partner_employee.ids)],
+                    "partner_ids": [Command.set(self.partner_employee.ids)],
                     "start": "2026-01-07 12:00:00",
                     "stop": "2026-01-07 13:00:00",
                 },
@@ -369,25 +370,21 @@ class TestRetention(PassiveCommon):
             {
                 "name": "Nurture",
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "First touch",
                             "channel": "email",
                             "variant_ids": [
-                                (
-                                    0,
-                                    0,
+                                Command.create(
                                     {
                                         "name": "A",
                                         "mail_template_id": self.env.ref(
                                             "hr_recruitment_passive.mail_template_drip_first_touch"
                                         ).id,
-                                    },
+                                    }
                                 )
                             ],
-                        },
+                        }
                     )
                 ],
             }
@@ -449,7 +446,7 @@ class TestRetention(PassiveCommon):
                 {
                     "partner_name": f"Bulk {tag} {i}",
                     "email_from": f"bulk.{tag}.{i}@example.com",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                     "current_company": "Somewhere",
                 }

@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import PassiveCommon
@@ -57,7 +58,7 @@ class TestSecurity(PassiveCommon):
             {
                 "partner_name": "Elsewhere",
                 "company_id": other_company.id,
-                "talent_pool_ids": [(4, self.pool.id)],
+                "talent_pool_ids": [Command.link(self.pool.id)],
                 "is_passive_candidate": True,
             }
         )

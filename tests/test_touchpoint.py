@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import fields
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from odoo.addons.test_mail.data.test_mail_data import MAIL_TEMPLATE
@@ -167,7 +168,7 @@ class TestTouchpoint(PassiveCommon):
             [
                 {
                     "partner_name": f"Batch {i}",
-                    "talent_pool_ids": [(4, self.pool.id)],
+                    "talent_pool_ids": [Command.link(self.pool.id)],
                     "is_passive_candidate": True,
                 }
                 for i in range(40)

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -14,12 +15,12 @@ class TestPassiveUiTours(HttpCase):
                 {
                     "partner_name": "Grace Tourist",
                     "email_from": "grace.tourist@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                 },
                 {
                     "partner_name": "Linus Tourist",
                     "email_from": "linus.tourist@example.com",
-                    "talent_pool_ids": [(4, cls.pool.id)],
+                    "talent_pool_ids": [Command.link(cls.pool.id)],
                     "is_passive_candidate": True,
                     "current_company": "Kernel Corp",
                 },

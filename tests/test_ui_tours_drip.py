@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -16,7 +17,7 @@ class TestPassiveUiDripTour(HttpCase):
                 {
                     "partner_name": name,
                     "email_from": f"{name.split()[0].lower()}.tourist@example.com",
-                    "talent_pool_ids": [(4, pool.id)],
+                    "talent_pool_ids": [Command.link(pool.id)],
                     "is_passive_candidate": True,
                 }
                 for name in ("Grace Tourist", "Linus Tourist", "Ada Analytics")
@@ -28,14 +29,14 @@ class TestPassiveUiDripTour(HttpCase):
             {
                 "name": "Tour analytics drip",
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "Hello",
                             "channel": "email",
-                            "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
-                        },
+                            "variant_ids": [
+                                Command.create({"name": "A", "mail_template_id": template.id})
+                            ],
+                        }
                     )
                 ],
             }

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -13,8 +14,8 @@ class TestPassiveUiJobMatchesTour(HttpCase):
         skill_type = cls.env["hr.skill.type"].create(
             {
                 "name": "Tour languages",
-                "skill_ids": [(0, 0, {"name": "Python"})],
-                "skill_level_ids": [(0, 0, {"name": "Fluent", "level_progress": 80})],
+                "skill_ids": [Command.create({"name": "Python"})],
+                "skill_level_ids": [Command.create({"name": "Fluent", "level_progress": 80})],
             }
         )
         skill = {
@@ -23,43 +24,39 @@ class TestPassiveUiJobMatchesTour(HttpCase):
             "skill_level_id": skill_type.skill_level_ids.id,
         }
         cls.job = cls.env["hr.job"].create(
-            {"name": "Tour Matching Engineer", "job_skill_ids": [(0, 0, skill)]}
+            {"name": "Tour Matching Engineer", "job_skill_ids": [Command.create(skill)]}
         )
         pool = cls.env["hr.talent.pool"].create({"name": "Tour Matches Pool"})
         cls.talent = cls.env["hr.applicant"].create(
             {
                 "partner_name": "Tour Matchy",
                 "email_from": "tour.matchy@example.com",
-                "talent_pool_ids": [(4, pool.id)],
+                "talent_pool_ids": [Command.link(pool.id)],
                 "is_passive_candidate": True,
                 "openness": "open_to_offers",
-                "applicant_skill_ids": [(0, 0, skill)],
+                "applicant_skill_ids": [Command.create(skill)],
             }
         )
         cls.drip = cls.env["hr.recruitment.drip"].create(
             {
                 "name": "Tour matches drip",
-                "job_ids": [(4, cls.job.id)],
+                "job_ids": [Command.link(cls.job.id)],
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "Hello",
                             "channel": "email",
                             "variant_ids": [
-                                (
-                                    0,
-                                    0,
+                                Command.create(
                                     {
                                         "name": "A",
                                         "mail_template_id": cls.env.ref(
                                             "hr_recruitment_passive.mail_template_drip_first_touch"
                                         ).id,
-                                    },
+                                    }
                                 )
                             ],
-                        },
+                        }
                     )
                 ],
             }

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -19,7 +20,7 @@ class TestPassiveUiDripStatesTour(HttpCase):
                 {
                     "partner_name": name,
                     "email_from": f"{name.split()[0].lower()}.states@example.com",
-                    "talent_pool_ids": [(4, pool.id)],
+                    "talent_pool_ids": [Command.link(pool.id)],
                     "is_passive_candidate": True,
                 }
                 for name in ("Grace Failed", "Linus Snoozed", "Ada Running")
@@ -30,14 +31,14 @@ class TestPassiveUiDripStatesTour(HttpCase):
             {
                 "name": "Tour states drip",
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "Hello",
                             "channel": "email",
-                            "variant_ids": [(0, 0, {"name": "A", "mail_template_id": template.id})],
-                        },
+                            "variant_ids": [
+                                Command.create({"name": "A", "mail_template_id": template.id})
+                            ],
+                        }
                     )
                 ],
             }

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Command
 
 
 class HrApplicantShareResource(models.TransientModel):
@@ -30,7 +31,7 @@ class HrApplicantShareResource(models.TransientModel):
         context = self.env.context
         if "applicant_ids" in fields_list and not values.get("applicant_ids"):
             if context.get("active_model") == "hr.applicant" and context.get("active_ids"):
-                values["applicant_ids"] = [(6, 0, context["active_ids"])]
+                values["applicant_ids"] = [Command.set(context["active_ids"])]
         return values
 
     def action_share(self):

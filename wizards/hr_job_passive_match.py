@@ -49,7 +49,7 @@ class HrJobPassiveMatch(models.TransientModel):
                     "applicant_id": row["talent"].id,
                     "score": row["score"],
                     "skill_fit": 100.0 * row["skill_fit"],
-                    "matching_skill_ids": [(6, 0, row["skills"].ids)],
+                    "matching_skill_ids": [Command.set(row["skills"].ids)],
                     "reason": row["reason"],
                     "excluded": row["excluded"],
                     "exclusion_reason": row["exclusion"],

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Command
 
 
 class HrRecruitmentDripEnroll(models.TransientModel):
@@ -55,7 +56,8 @@ class HrRecruitmentDripEnroll(models.TransientModel):
             {"applicant_id": applicant_id, "result": "skipped", "reason": message}
             for applicant_id, (_code, message) in result["skipped"].items()
         ]
-        self.write({"state": "done", "line_ids": [(5, 0, 0)] + [(0, 0, v) for v in lines]})
+        line_commands = [Command.clear()] + [Command.create(v) for v in lines]
+        self.write({"state": "done", "line_ids": line_commands})
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Add to drip sequence"),
