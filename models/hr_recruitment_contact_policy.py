@@ -67,7 +67,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
             decisions = self._check_sender_limits(applicants, at, decisions, senders)
         return decisions
 
-    # --- sender limits (issue 11) ---
+    # --- sender limits ---
     @api.model
     def _check_sender_limits(self, applicants, at, decisions, senders):
         """Postpone the allowed candidates beyond their sender's limit of the day (counting
@@ -378,7 +378,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         oldest = in_period[len(in_period) - count] if count else at
         return oldest + timedelta(days=days)
 
-    # --- employer pressure (issue 13) ---
+    # --- employer pressure ---
     @api.model
     def _check_employer_pressure(self, applicants, at, automated, decisions):
         """Refuse candidates working for an excluded employer (customer, partner) on every

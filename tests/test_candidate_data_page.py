@@ -18,7 +18,7 @@ INTERNAL_NOTE = "Seemed arrogant on the phone, salary too high"
 
 @tagged("post_install", "-at_install")
 class TestCandidateDataPage(PassiveCommon, HttpCase):
-    """Issue 14, item 5: the candidate sees, downloads and asks to delete what we keep."""
+    """The candidate sees, downloads and asks to delete what we keep."""
 
     browser_size = "390x844"
 

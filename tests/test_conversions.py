@@ -9,7 +9,7 @@ from .drip_common import DripCommon
 
 @tagged("post_install", "-at_install")
 class TestConversions(DripCommon):
-    """Issue 14, item 3: a conversion is an application made after the talent's first
+    """A conversion is an application made after the talent's first
     outreach, credited to the last outbound touch before it; replies count as classified."""
 
     def setUp(self):

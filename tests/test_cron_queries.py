@@ -16,7 +16,7 @@ QUERY_SLACK = 5
 class TestCronQueries(DripCommon):
     """Each daily cron costs the same number of queries for N and 10 N candidates in one batch:
     writes grouped by identical values, touchpoints, activities and chatter notes created in
-    bulk (issue 12, "Scale to 100,000 talents")."""
+    bulk (the drip scales to 100,000 talents)."""
 
     def _talents(self, count, tag, **values):
         return self.env["hr.applicant"].create(

@@ -48,7 +48,7 @@ class TestDripPerformance(DripCommon):
     def test_one_composer_chunk_per_drip_batch(self):
         """Without touching 'mail.batch_size' (50 by default), 10 or 200 due email steps cost
         the same queries: the drip batch is one composer chunk (models/ir_config_parameter.py),
-        not one more chunk of ~30 queries per 50 candidates (issue 11, item 6)."""
+        not one more chunk of ~30 queries per 50 candidates."""
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("mail.batch_size", False)
         self.assertFalse(params.get_param("mail.batch_size"))

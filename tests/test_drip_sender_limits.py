@@ -10,7 +10,7 @@ from .drip_common import MONDAY, DripCommon
 class TestDripSenderLimits(DripCommon):
     """Per sender (the user a drip email leaves as): a daily cap and a ramp for new mailboxes,
     decided by the contact policy in the same call as the candidate's own rules; what is over
-    the limit waits for the next sending window, never dropped (issue 11, item 3)."""
+    the limit waits for the next sending window, never dropped."""
 
     @classmethod
     def setUpClass(cls):

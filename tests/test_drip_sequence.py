@@ -7,7 +7,7 @@ from .drip_common import MONDAY, DripCommon
 
 @tagged("post_install", "-at_install")
 class TestDripSequence(DripCommon):
-    """The end-to-end story of issue 3: enroll, send, branch, wait, task, stop."""
+    """The end-to-end story of a drip: enroll, send, branch, wait, task, stop."""
 
     @freeze_time(MONDAY)
     def test_drip_three_steps(self):

@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestPassiveUiHonestFiguresTours(HttpCase):
-    """Issue 14 item 3 as a recruiter sees it: the replies to classify and the Conversions
+    """As a recruiter sees them: the replies to classify and the Conversions
     report, in headless Chromium."""
 
     @classmethod
