@@ -47,6 +47,10 @@ class HrRecruitmentDripAbTesting(models.AbstractModel):
         help="A winner exists and does not get every candidate yet.",
     )
 
+    # ------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------
+
     @api.depends("variant_ids")
     def _compute_ab_testing(self):
         for step in self:
@@ -82,6 +86,10 @@ class HrRecruitmentDripAbTesting(models.AbstractModel):
                     "ab_winner_to_apply": bool(winner and winner.split_percent < 100),
                 }
             )
+
+    # ------------------------------------------------------
+    # CONSTRAINTS AND ONCHANGE
+    # ------------------------------------------------------
 
     @api.constrains("variant_ids")
     def _check_variant_split(self):
@@ -150,6 +158,10 @@ class HrRecruitmentDripAbTesting(models.AbstractModel):
                 if names.count(variant.name) > 1 and index:
                     variant.name = chr(ord("A") + index) if index < 26 else str(index + 1)
 
+    # ------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------
+
     def action_apply_ab_winner(self):
         """Give the A/B winner every candidate (the owner's one click on the suggestion)."""
         applied = self._apply_ab_winner()
@@ -162,6 +174,10 @@ class HrRecruitmentDripAbTesting(models.AbstractModel):
                 )
             )
         return True
+
+    # ------------------------------------------------------
+    # COMPARISON AND WINNER
+    # ------------------------------------------------------
 
     def _get_ab_comparisons(self):
         """{step: (hr.recruitment.ab.test._compare result, {key: variant})} for the steps with

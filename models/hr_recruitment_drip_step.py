@@ -29,6 +29,9 @@ MANUAL_ACTIVITY_TYPES = {
 
 
 class HrRecruitmentDripStep(models.Model):
+    """One step of a drip: its channel, delay and condition on the previous email, its message
+    (its only variant's, or several variants in an A/B test), who sends it, and its preview."""
+
     _name = "hr.recruitment.drip.step"
     _inherit = [
         "hr.recruitment.drip.stat.mixin",
@@ -323,8 +326,7 @@ class HrRecruitmentDripStep(models.Model):
                     )
                 )
             step._check_variant_split()
-            for variant in step.variant_ids:
-                variant._check_content()
+            step.variant_ids._check_content()
         self.variant_ids.filtered("split_percent")._check_quality()
 
     # ------------------------------------------------------
