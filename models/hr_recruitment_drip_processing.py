@@ -325,15 +325,8 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         undelivered._hold_undelivered(step)
         for enrollment in self - undelivered:
             trace = enrollment.last_email_trace_id
-            opened = bool(
-                trace
-                and (
-                    trace.trace_status in ("open", "reply")
-                    or trace.open_datetime
-                    or trace.links_click_datetime
-                )
-            )
-            clicked = bool(trace and trace.links_click_datetime)
+            clicked = bool(trace.links_click_datetime)
+            opened = clicked or bool(trace.open_datetime) or trace.trace_status in ("open", "reply")
             if step.condition in ("not_opened", "not_clicked"):
                 hit = not (opened if step.condition == "not_opened" else clicked)
                 if hit:
@@ -381,20 +374,20 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
     def _hold_undelivered(self, step):
         """The previous email never left: no condition on it may fire ("not opened" would
         follow up on an email the candidate never got). Hold on that email's step, or stop."""
-        Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
-        for enrollment in self:
-            trace = enrollment.last_email_trace_id
-            touchpoint = Touchpoint.search([("mailing_trace_id", "=", trace.id)], limit=1)
-            if touchpoint:
-                enrollment._hold_after_failed_delivery(touchpoint, trace.failure_type)
-            if enrollment.state == "running" and enrollment.step_id == step:
-                enrollment._stop(
-                    "error",
-                    self.env._(
-                        "Step '%(step)s' depends on the previous email, which was not delivered.",
-                        step=step.name,
-                    ),
-                )
+        # sudo: the cron reads the drip's own touchpoints
+        touchpoints = self.env["hr.recruitment.touchpoint"].sudo()
+        touchpoints = touchpoints.search([("mailing_trace_id", "in", self.last_email_trace_id.ids)])
+        for failure_type, enrollments in self.grouped(
+            lambda e: e.last_email_trace_id.failure_type
+        ).items():
+            enrollments._hold_after_failed_delivery(touchpoints, failure_type)
+        self.filtered(lambda e: e.state == "running" and e.step_id == step)._stop(
+            "error",
+            self.env._(
+                "Step '%(step)s' depends on the previous email, which was not delivered.",
+                step=step.name,
+            ),
+        )
 
     def _apply_window(self, drip, now, holidays):
         """Postpone the enrollments outside the drip's sending window; return the others."""
@@ -421,11 +414,6 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
                     date=enrollments._format_note_date(start),
                 ),
             )
-
-    def _get_window_starts(self, drip, at, holidays):
-        """{enrollment: first moment >= `at` in the drip's sending window} (see
-        _get_window_start)."""
-        return {enrollment: enrollment._get_window_start(drip, at, holidays) for enrollment in self}
 
     def _get_window_start(self, drip, at, holidays):
         """First moment >= `at` (naive UTC) in the drip's sending window for this candidate,
@@ -584,7 +572,7 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         for until, enrollments in self.grouped(
             lambda e: decisions[e.applicant_id.id].until
         ).items():
-            starts = enrollments._get_window_starts(step.drip_id, until, holidays)
+            starts = {e: e._get_window_start(step.drip_id, until, holidays) for e in enrollments}
             for enrollment in enrollments:
                 enrollment._postpone(
                     starts[enrollment],

@@ -1,5 +1,6 @@
 import logging
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 from lxml import html
@@ -430,51 +431,93 @@ class HrRecruitmentDripSending(models.AbstractModel):
             waiting.write({"next_run_at": fields.Datetime.now()})
             self._trigger_processing()
 
-    def _hold_after_failed_delivery(self, touchpoint, failure_type, reason=None):
-        """The message of `touchpoint` never left: its step did not happen. Hold this
-        enrollment on that step (the next step, or the end, waits): paused and sent again
-        later for a temporary failure (back-off), stopped on an error for a permanent one or
-        after the last retry. A failure reported after a later message was sent changes
-        nothing (the enrollment has moved on)."""
-        self.ensure_one()
-        if self.state not in ("running", "paused", "done") or (
-            self.state == "paused" and self.pause_reason == "manual"
-        ):
+    def _hold_after_failed_delivery(self, touchpoints, failure_type, reasons=None):
+        """The messages of `touchpoints` (of these enrollments) never left: their step did
+        not happen. Hold each enrollment on that step (the next step, or the end, waits):
+        paused and sent again later for a temporary failure (back-off), stopped on an error
+        for a permanent one or after the last retry. A failure reported after a later message
+        was sent changes nothing (the enrollment has moved on).
+
+        :param reasons: {mail.message id: why it did not leave}, else the failure type's label
+        """
+        reasons = reasons or {}
+        failed_of = self._get_last_failed(touchpoints)
+        done = self.browse([e.id for e in failed_of if e.state == "done"])
+        restarted = done - done._filter_other_running()
+        restarted.write({"state": "running", "date_end": False, "status_note": False})
+        failing = self.browse([e.id for e in failed_of]) - (done - restarted)
+        if not failing:
             return
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
-        latest = Touchpoint.search(
-            [("enrollment_id", "=", self.id), ("direction", "=", "outbound")],
-            order="id desc",
-            limit=1,
-        )
-        if latest != touchpoint:
-            return
-        if self.state == "done":
-            if self._is_other_running():
-                return
-            self.write({"state": "running", "date_end": False, "status_note": False})
-        step = touchpoint.step_id
-        attempts = Touchpoint.search_count(
-            [("enrollment_id", "=", self.id), ("step_id", "=", step.id), ("outcome", "=", "failed")]
-        )
-        previous_trace = Touchpoint.search(
+        attempts = {
+            (enrollment, step): count
+            for enrollment, step, count in Touchpoint._read_group(
+                [
+                    ("enrollment_id", "in", failing.ids),
+                    ("step_id", "in", touchpoints.step_id.ids),
+                    ("outcome", "=", "failed"),
+                ],
+                ["enrollment_id", "step_id"],
+                ["__count"],
+            )
+        }
+        previous_trace = defaultdict(lambda: self.env["mailing.trace"])
+        for sent in Touchpoint.search_fetch(
             [
-                ("enrollment_id", "=", self.id),
-                ("id", "<", touchpoint.id),
+                ("enrollment_id", "in", failing.ids),
                 ("mailing_trace_id", "!=", False),
                 ("outcome", "!=", "failed"),
             ],
+            ["enrollment_id", "mailing_trace_id"],
             order="id desc",
-            limit=1,
-        ).mailing_trace_id
-        self._drop_activity()
-        self.write(
-            {
-                "step_id": step.id,
-                "wait_deadline": False,
-                "last_email_trace_id": previous_trace.id,
-            }
+        ):
+            enrollment = sent.enrollment_id
+            if sent.id < failed_of[enrollment].id and enrollment not in previous_trace:
+                previous_trace[enrollment] = sent.mailing_trace_id
+        failing._drop_activity()
+        for (step, trace), enrollments in failing.grouped(
+            lambda e: (failed_of[e].step_id, previous_trace[e])
+        ).items():
+            enrollments.write(
+                {"step_id": step.id, "wait_deadline": False, "last_email_trace_id": trace.id}
+            )
+        for (_owner, step, reason, count), enrollments in failing.grouped(
+            lambda e: (
+                e.drip_id.user_id,
+                failed_of[e].step_id,
+                reasons.get(failed_of[e].mail_message_id.id),
+                attempts.get((e, failed_of[e].step_id), 0),
+            )
+        ).items():
+            enrollments._hold_on_step(step, failure_type, reason, count)
+
+    def _get_last_failed(self, touchpoints):
+        """{enrollment: its failed touchpoint} for these enrollments a failure may hold: the
+        failed message is still their latest, and no one paused them by hand."""
+        holdable = self.filtered(
+            lambda e: (
+                e.state in ("running", "done")
+                or (e.state == "paused" and e.pause_reason != "manual")
+            )
         )
+        latest = dict(
+            self.env["hr.recruitment.touchpoint"]
+            .sudo()
+            ._read_group(
+                [("enrollment_id", "in", holdable.ids), ("direction", "=", "outbound")],
+                ["enrollment_id"],
+                ["id:max"],
+            )
+        )
+        return {
+            touchpoint.enrollment_id: touchpoint
+            for touchpoint in touchpoints
+            if touchpoint.enrollment_id in holdable
+            and latest.get(touchpoint.enrollment_id) == touchpoint.id
+        }
+
+    def _hold_on_step(self, step, failure_type, reason, attempts):
+        """Send `step` again later (back-off) or stop: its message failed `attempts` times."""
         note_env = self._get_note_env()
         why = reason or dict(
             self.env["mail.mail"]._fields["failure_type"]._description_selection(note_env)
@@ -501,17 +544,23 @@ class HrRecruitmentDripSending(models.AbstractModel):
             note_env._("Step '%(step)s' was not delivered: %(why)s", step=step.name, why=why),
         )
 
-    def _is_other_running(self):
-        """Whether the candidate runs in this drip again (another enrollment)."""
-        self.ensure_one()
-        return bool(
-            self.search_count(
-                [
-                    ("id", "!=", self.id),
-                    ("applicant_id", "=", self.applicant_id.id),
-                    ("drip_id", "=", self.drip_id.id),
-                    ("state", "in", ("running", "paused")),
-                ],
-                limit=1,
-            )
+    def _filter_other_running(self):
+        """The enrollments whose candidate runs in their drip again (another enrollment, or
+        an earlier one of these)."""
+        others = self.search_fetch(
+            [
+                ("id", "not in", self.ids),
+                ("applicant_id", "in", self.applicant_id.ids),
+                ("drip_id", "in", self.drip_id.ids),
+                ("state", "in", ("running", "paused")),
+            ],
+            ["applicant_id", "drip_id"],
         )
+        taken = {(other.applicant_id, other.drip_id) for other in others}
+        running_again = self.browse()
+        for enrollment in self:
+            key = (enrollment.applicant_id, enrollment.drip_id)
+            if key in taken:
+                running_again |= enrollment
+            taken.add(key)
+        return running_again
