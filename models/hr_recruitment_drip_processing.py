@@ -46,7 +46,7 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
     _description = "Drip Enrollment: Processing Due Steps"
 
     # ------------------------------------------------------------
-    # Processing due steps
+    # Scheduled action (due steps claimed in batches, shared between cron workers)
     # ------------------------------------------------------------
 
     @api.model
@@ -148,6 +148,28 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
                 # sudo: scheduling the drip's own technical actions, whoever enrolled or resumed
                 cron.sudo()._trigger(at)
 
+    @api.model
+    def _resume_paused_due(self, limit=DRIP_BATCH_SIZE * 10):
+        """Paused enrollments whose pause ends (snooze, out of office, sender limit, delivery
+        retry) run again: the contact policy decides at send time whether they may."""
+        now = fields.Datetime.now()
+        paused = self.search(
+            [
+                ("state", "=", "paused"),
+                ("pause_reason", "!=", "manual"),
+                ("paused_until", "<=", now),
+            ],
+            limit=limit,
+            order="paused_until, id",
+        )
+        if not paused:
+            return paused
+        locked = paused.try_lock_for_update()
+        locked.write(
+            {"state": "running", "pause_reason": False, "paused_until": False, "status_note": False}
+        )
+        return locked
+
     def _process_due(self):
         """Run the current step of these (locked, due) enrollments: one send per step/variant."""
         if not self:
@@ -192,6 +214,10 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         if sent_email:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
+    # ------------------------------------------------------------
+    # Holds (missing data, busy senders, undelivered email)
+    # ------------------------------------------------------------
+
     def _hold_missing_data(self, step, variant):
         """Pause the enrollments whose candidate lacks a value the template requires (status
         'needs current employer', a task for the drip owner): a message is never sent with a
@@ -230,36 +256,23 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         if not todo:
             return
         drip = step.drip_id
-        model_id = self.env["ir.model"]._get_id("hr.applicant")
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        # sudo: the cron plans the owner's task on the candidate
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": enrollment.applicant_id.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": self.env._(
-                            "%(drip)s: %(what)s", drip=drip.name, what=what[enrollment]
-                        ),
-                        "note": escape(
-                            self.env._(
-                                "Step '%(step)s' of drip '%(drip)s' waits for this candidate's "
-                                "data (%(what)s). Fill it in: the drip goes on by itself.",
-                                step=step.name,
-                                drip=drip.name,
-                                what=what[enrollment],
-                            )
-                        ),
-                        "user_id": drip.user_id.id or self.env.uid,
-                        "automated": True,
-                    }
-                    for enrollment in todo
-                ]
-            )
+        activities = todo._plan_owner_tasks(
+            self.env.ref("mail.mail_activity_data_todo"),
+            {
+                enrollment: (
+                    self.env._("%(drip)s: %(what)s", drip=drip.name, what=what[enrollment]),
+                    escape(
+                        self.env._(
+                            "Step '%(step)s' of drip '%(drip)s' waits for this candidate's "
+                            "data (%(what)s). Fill it in: the drip goes on by itself.",
+                            step=step.name,
+                            drip=drip.name,
+                            what=what[enrollment],
+                        )
+                    ),
+                )
+                for enrollment in todo
+            },
         )
         for enrollment, activity in zip(todo, activities, strict=True):
             enrollment.hold_activity_id = activity
@@ -311,6 +324,28 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
             self.env["res.users"].union(*sender_of.values())
         )
         return emails.filtered(lambda e: sender_of[e] in busy)
+
+    def _hold_undelivered(self, step):
+        """The previous email never left: no condition on it may fire ("not opened" would
+        follow up on an email the candidate never got). Hold on that email's step, or stop."""
+        # sudo: the cron reads the drip's own touchpoints
+        touchpoints = self.env["hr.recruitment.touchpoint"].sudo()
+        touchpoints = touchpoints.search([("mailing_trace_id", "in", self.last_email_trace_id.ids)])
+        for failure_type, enrollments in self.grouped(
+            lambda e: e.last_email_trace_id.failure_type
+        ).items():
+            enrollments._hold_after_failed_delivery(touchpoints, failure_type)
+        self.filtered(lambda e: e.state == "running" and e.step_id == step)._stop(
+            "error",
+            self.env._(
+                "Step '%(step)s' depends on the previous email, which was not delivered.",
+                step=step.name,
+            ),
+        )
+
+    # ------------------------------------------------------------
+    # Branch conditions
+    # ------------------------------------------------------------
 
     def _apply_condition(self, step, now):
         """Branch on the previous email's tracking; return the enrollments that go on."""
@@ -371,23 +406,9 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         end._finish(self.env._("Ended: the previous email was never opened"))
         return go
 
-    def _hold_undelivered(self, step):
-        """The previous email never left: no condition on it may fire ("not opened" would
-        follow up on an email the candidate never got). Hold on that email's step, or stop."""
-        # sudo: the cron reads the drip's own touchpoints
-        touchpoints = self.env["hr.recruitment.touchpoint"].sudo()
-        touchpoints = touchpoints.search([("mailing_trace_id", "in", self.last_email_trace_id.ids)])
-        for failure_type, enrollments in self.grouped(
-            lambda e: e.last_email_trace_id.failure_type
-        ).items():
-            enrollments._hold_after_failed_delivery(touchpoints, failure_type)
-        self.filtered(lambda e: e.state == "running" and e.step_id == step)._stop(
-            "error",
-            self.env._(
-                "Step '%(step)s' depends on the previous email, which was not delivered.",
-                step=step.name,
-            ),
-        )
+    # ------------------------------------------------------------
+    # Sending window and public holidays
+    # ------------------------------------------------------------
 
     def _apply_window(self, drip, now, holidays):
         """Postpone the enrollments outside the drip's sending window; return the others."""
@@ -438,6 +459,35 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
             company_holidays,
         )
 
+    @api.model
+    def _get_holiday_dates(self, company, date_from, date_to):
+        """Dates of the company's public holidays (global leaves of its working calendar)."""
+        calendar = company.resource_calendar_id
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            # sudo: public holidays of the company's calendar (readable by HR users only)
+            .sudo()
+            .search_fetch(
+                [
+                    ("resource_id", "=", False),
+                    ("calendar_id", "in", [calendar.id, False]),
+                    ("company_id", "in", [company.id, False]),
+                    ("date_from", "<=", datetime.combine(date_to, time.max)),
+                    ("date_to", ">=", datetime.combine(date_from, time.min)),
+                ],
+                ["date_from", "date_to"],
+            )
+        )
+        tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
+        dates = set()
+        for leave in leaves:
+            day = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            while day <= last:
+                dates.add(day)
+                day += timedelta(days=1)
+        return dates
+
     def _reschedule(self, now=None):
         """Compute again when the current step of these waiting enrollments runs: its delay
         from `step_start_at`, not before now, then the drip's sending window. Called when a
@@ -473,56 +523,9 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         if waiting:
             self._trigger_processing(min(waiting.mapped("next_run_at")))
 
-    @api.model
-    def _resume_paused_due(self, limit=DRIP_BATCH_SIZE * 10):
-        """Paused enrollments whose pause ends (snooze, out of office, sender limit, delivery
-        retry) run again: the contact policy decides at send time whether they may."""
-        now = fields.Datetime.now()
-        paused = self.search(
-            [
-                ("state", "=", "paused"),
-                ("pause_reason", "!=", "manual"),
-                ("paused_until", "<=", now),
-            ],
-            limit=limit,
-            order="paused_until, id",
-        )
-        if not paused:
-            return paused
-        locked = paused.try_lock_for_update()
-        locked.write(
-            {"state": "running", "pause_reason": False, "paused_until": False, "status_note": False}
-        )
-        return locked
-
-    @api.model
-    def _get_holiday_dates(self, company, date_from, date_to):
-        """Dates of the company's public holidays (global leaves of its working calendar)."""
-        calendar = company.resource_calendar_id
-        leaves = (
-            self.env["resource.calendar.leaves"]
-            # sudo: public holidays of the company's calendar (readable by HR users only)
-            .sudo()
-            .search_fetch(
-                [
-                    ("resource_id", "=", False),
-                    ("calendar_id", "in", [calendar.id, False]),
-                    ("company_id", "in", [company.id, False]),
-                    ("date_from", "<=", datetime.combine(date_to, time.max)),
-                    ("date_to", ">=", datetime.combine(date_from, time.min)),
-                ],
-                ["date_from", "date_to"],
-            )
-        )
-        tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
-        dates = set()
-        for leave in leaves:
-            day = pytz.utc.localize(leave.date_from).astimezone(tz).date()
-            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
-            while day <= last:
-                dates.add(day)
-                day += timedelta(days=1)
-        return dates
+    # ------------------------------------------------------------
+    # Contact policy
+    # ------------------------------------------------------------
 
     def _apply_contact_policy(self, step, now, holidays=None):
         """Ask the contact policy (per candidate, and per sender for emails); stop the

@@ -82,6 +82,30 @@ class HrRecruitmentDripSending(models.AbstractModel):
             **values,
         }
 
+    def _log_sends(self, step, variant, now, sent, failures):
+        """The one ending of every send (email, SMS): log a touchpoint per message queued,
+        stop on an error the enrollments whose message could not be, advance the others.
+
+        :param sent: {enrollment: touchpoint values of its message}
+        :param failures: {enrollment: why its message could not be queued}
+        :return: the enrollments whose message was queued"""
+        # sudo: touchpoints of the send are logged by the cron
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            [
+                enrollment._touchpoint_values(step, variant, **values)
+                for enrollment, values in sent.items()
+            ]
+        )
+        for enrollment, error in failures.items():
+            enrollment._stop("error", error)
+        queued = self.filtered(lambda e: e not in failures)
+        queued._advance(step, now)
+        return queued
+
+    # ------------------------------------------------------------
+    # Email
+    # ------------------------------------------------------------
+
     def _send_email(self, step, variant, now):
         template = variant.mail_template_id
         if not template:
@@ -149,26 +173,6 @@ class HrRecruitmentDripSending(models.AbstractModel):
             note = senders[enrollment.applicant_id.id][1]
             if note and enrollment.state == "running":
                 enrollment.status_note = note
-
-    def _log_sends(self, step, variant, now, sent, failures):
-        """The one ending of every send (email, SMS): log a touchpoint per message queued,
-        stop on an error the enrollments whose message could not be, advance the others.
-
-        :param sent: {enrollment: touchpoint values of its message}
-        :param failures: {enrollment: why its message could not be queued}
-        :return: the enrollments whose message was queued"""
-        # sudo: touchpoints of the send are logged by the cron
-        self.env["hr.recruitment.touchpoint"].sudo().create(
-            [
-                enrollment._touchpoint_values(step, variant, **values)
-                for enrollment, values in sent.items()
-            ]
-        )
-        for enrollment, error in failures.items():
-            enrollment._stop("error", error)
-        queued = self.filtered(lambda e: e not in failures)
-        queued._advance(step, now)
-        return queued
 
     def _queue_emails_by_sender(self, step, applicants, template, **composer_values):
         """Queue the emails of `step` to `applicants` (these enrollments' candidates, with the
@@ -296,6 +300,10 @@ class HrRecruitmentDripSending(models.AbstractModel):
         }
         return context, values
 
+    # ------------------------------------------------------------
+    # SMS
+    # ------------------------------------------------------------
+
     def _send_sms(self, step, variant, now):
         template = variant.sms_template_id
         if not template:
@@ -325,6 +333,10 @@ class HrRecruitmentDripSending(models.AbstractModel):
             }
         self._log_sends(step, variant, now, sent, failures)
 
+    # ------------------------------------------------------------
+    # Manual tasks (LinkedIn, call)
+    # ------------------------------------------------------------
+
     def _schedule_task(self, step, variant, now):
         """Manual step: an activity for the owner with the rendered message to copy."""
         drip = step.drip_id
@@ -337,43 +349,55 @@ class HrRecruitmentDripSending(models.AbstractModel):
                 variant.body or "", "hr.applicant", applicants.ids, engine="inline_template"
             )
         )
-        model_id = self.env["ir.model"]._get_id("hr.applicant")
         redact = self.env["hr.applicant"]._outreach_redact_links
-        deadline = fields.Date.context_today(drip.with_user(drip.user_id), now)
-        activities = (
+        activities = self._plan_owner_tasks(
+            step.activity_type_id,
+            {
+                enrollment: (
+                    f"{drip.name}: {step.name}",
+                    Markup("<br/>").join(
+                        escape(redact(bodies[enrollment.applicant_id.id] or "")).split("\n")
+                    ),
+                )
+                for enrollment in self
+            },
+            date_deadline=fields.Date.context_today(drip.with_user(drip.user_id), now),
+        )
+        for enrollment, activity in zip(self, activities, strict=True):
+            enrollment.activity_id = activity
+        self.write(
+            {
+                "next_run_at": False,
+                "status_note": self.env._(
+                    "Waiting for %(owner)s to do: %(step)s", owner=drip.user_id.name, step=step.name
+                ),
+            }
+        )
+
+    def _plan_owner_tasks(self, activity_type, contents, **values):
+        """One automated activity per enrollment on its candidate, for the drip's owner
+        (a manual step, data to fill in). `contents`: {enrollment: (summary, note)}."""
+        model_id = self.env["ir.model"]._get_id("hr.applicant")
+        # sudo: the cron plans the drip owner's tasks on the candidates
+        return (
             self.env["mail.activity"]
-            # sudo: the drip owner's task is created for them by the cron
             .sudo()
             .create(
                 [
                     {
                         "res_model_id": model_id,
                         "res_id": enrollment.applicant_id.id,
-                        "activity_type_id": step.activity_type_id.id,
-                        "summary": f"{drip.name}: {step.name}",
-                        "note": Markup("<br/>").join(
-                            escape(redact(bodies[enrollment.applicant_id.id] or "")).split("\n")
-                        ),
-                        "user_id": drip.user_id.id,
-                        "date_deadline": deadline,
+                        "activity_type_id": activity_type.id,
+                        "summary": contents[enrollment][0],
+                        "note": contents[enrollment][1],
+                        "user_id": enrollment.drip_id.user_id.id or self.env.uid,
                         "automated": True,
+                        **values,
                     }
                     for enrollment in self
                 ]
             )
         )
-        for enrollment, activity in zip(self, activities, strict=True):
-            enrollment.write(
-                {
-                    "activity_id": activity.id,
-                    "next_run_at": False,
-                    "status_note": self.env._(
-                        "Waiting for %(owner)s to do: %(step)s",
-                        owner=drip.user_id.name,
-                        step=step.name,
-                    ),
-                }
-            )
 
     def _on_activity_done(self, activities, feedback=False):
         """The owner did the manual step: log the touchpoint and go on."""
@@ -417,6 +441,10 @@ class HrRecruitmentDripSending(models.AbstractModel):
                 now,
                 note=self.env._("Step '%(step)s' cancelled by its owner", step=step.name),
             )
+
+    # ------------------------------------------------------------
+    # Tracking and failed deliveries
+    # ------------------------------------------------------------
 
     def _wake_for_tracking(self, traces):
         """An open or click arrived: enrollments waiting on it run at once."""

@@ -109,6 +109,10 @@ class TestDripStates(DripCommon):
             self.assertEqual(enrollment.state, "paused")
             enrollment.with_user(self.user_officer).action_resume()
             self.assertEqual(enrollment.next_run_at, datetime(2026, 3, 10, 9, 0), "not the 5th")
+            triggers = self.env["ir.cron.trigger"].search(
+                [("cron_id", "in", self.crons.ids), ("call_at", "=", datetime(2026, 3, 10, 9, 0))]
+            )
+            self.assertEqual(triggers.cron_id, self.crons, "every drip worker is woken")
         self.assertEqual((enrollment.state, enrollment.pause_reason), ("running", False))
 
     def test_stop_asks_a_reason_and_can_be_resumed(self):
