@@ -184,6 +184,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
         drip = step.drip_id
         senders = step._get_senders(applicants)
         threads = self._get_thread_values(step) if step.channel == "email" else {}
+        # sudo: the mails the composers return (sudo) are gathered here
         mails = self.env["mail.mail"].sudo()
         for sender, batch in applicants.grouped(lambda a: senders[a.id][0]).items():
             batch = batch.with_context(outreach_step_id=step.id, outreach_thread_values=threads)
@@ -476,6 +477,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
         failing = self.browse([e.id for e in failed_of]) - (done - restarted)
         if not failing:
             return
+        # sudo: the drip's own touchpoints, whoever reported the failure (mail queue, SMS)
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         attempts = {
             (enrollment, step): count
@@ -530,6 +532,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
         )
         latest = dict(
             self.env["hr.recruitment.touchpoint"]
+            # sudo: the drip's own touchpoints, whoever reported the failure (mail queue, SMS)
             .sudo()
             ._read_group(
                 [("enrollment_id", "in", holdable.ids), ("direction", "=", "outbound")],
@@ -575,6 +578,8 @@ class HrRecruitmentDripSending(models.AbstractModel):
     def _filter_other_running(self):
         """The enrollments whose candidate runs in their drip again (another enrollment, or
         an earlier one of these)."""
+        if not self:
+            return self
         others = self.search_fetch(
             [
                 ("id", "not in", self.ids),
