@@ -7,6 +7,7 @@ from . import hr_recruitment_retention
 from . import hr_recruitment_drip_stat_mixin, hr_recruitment_drip_content
 from . import hr_recruitment_drip_ab_testing
 from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant
+from . import hr_recruitment_drip_processing, hr_recruitment_drip_sending
 from . import hr_recruitment_drip_enrollment
 from . import mailing_mailing, mailing_trace, mail_activity
 from . import mail_render_mixin

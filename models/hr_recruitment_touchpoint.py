@@ -633,10 +633,7 @@ class HrRecruitmentTouchpoint(models.Model):
         if not touchpoints:
             return
         touchpoints.write({"outcome": "failed", "privacy_notice": False})
-        for touchpoint in touchpoints.filtered("enrollment_id"):
-            touchpoint.enrollment_id._hold_after_failed_delivery(
-                touchpoint, failure_type, reasons.get(touchpoint.mail_message_id.id)
-            )
+        touchpoints.enrollment_id._hold_after_failed_delivery(touchpoints, failure_type, reasons)
 
     @api.model
     def _get_drip_statistics(self, domain, groupby):

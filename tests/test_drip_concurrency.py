@@ -189,7 +189,7 @@ class TestDripConcurrency(TransactionCase):
                     raise
             return original_claim(model, *args, **kwargs)
 
-        module = "odoo.addons.hr_recruitment_passive.models.hr_recruitment_drip_enrollment"
+        module = "odoo.addons.hr_recruitment_passive.models.hr_recruitment_drip_processing"
         with (
             self._real_env() as env_b,
             patch.object(Enrollment, "_claim_due_batch", worker_a_commits_first),

@@ -171,3 +171,40 @@ class TestDripDeliveryFailures(LocalSmtpMixin, DripCommon, SMSCase):
         )
         self.assertEqual((bob.state, bob.stop_reason), ("stopped", "error"), "permanent")
         self.assertIn("Wrong Number Format", bob.last_error)
+
+    def test_failures_held_in_batch(self):
+        """A mail queue run that fails for many candidates holds them all in a few queries,
+        not a few per candidate."""
+
+        def fail_all(count):
+            talents = self.env["hr.applicant"].create(
+                [
+                    {
+                        "partner_name": f"Batch {count} {index}",
+                        "email_from": f"batch.{count}.{index}@example.com",
+                        "talent_pool_ids": [(4, self.pool.id)],
+                        "is_passive_candidate": True,
+                    }
+                    for index in range(count)
+                ]
+            )
+            self.drip.enroll(talents)
+            self._run_drip_cron()
+            mails = self._drip_mails(self.step_1).filtered(lambda m: m.res_id in talents.ids)
+            self.assertEqual(len(mails), count)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.env["hr.recruitment.touchpoint"]._on_delivery_failure(
+                mails.mail_message_id, "email", "mail_smtp", {}
+            )
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            self.assertEqual(
+                set(self._enrollments(talents).mapped(lambda e: (e.state, e.step_id))),
+                {("paused", self.step_1)},
+            )
+            return queries
+
+        small, large = fail_all(2), fail_all(12)
+        self.assertLessEqual(large - small, 3, f"{small} queries for 2 failures, {large} for 12")

@@ -94,6 +94,37 @@ class TestDripStates(DripCommon):
         self.drip.send_monday = False
         self.assertEqual(enrollment.next_run_at, datetime(2026, 3, 3, 7, 0))
 
+    def test_reschedule_writes_grouped(self):
+        """Rescheduling many waiting candidates to the same window opening costs the same
+        queries as a few: one write per opening, not one per candidate."""
+        self.drip.write({"send_hour_from": 14.0, "send_hour_to": 17.0})
+
+        def reschedule(count):
+            talents = self.env["hr.applicant"].create(
+                [
+                    {
+                        "partner_name": f"Wait {count} {index}",
+                        "email_from": f"wait.{count}.{index}@example.com",
+                        "talent_pool_ids": [(4, self.pool.id)],
+                        "is_passive_candidate": True,
+                    }
+                    for index in range(count)
+                ]
+            )
+            enrollments = self.drip.enroll(talents)["enrollments"].sudo()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            enrollments._reschedule()
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            self.assertEqual(set(enrollments.mapped("next_run_at")), {datetime(2026, 3, 2, 14)})
+            self.assertIn("Outside the sending window", enrollments[0].status_note)
+            return queries
+
+        small, large = reschedule(2), reschedule(12)
+        self.assertLessEqual(large - small, 3, f"{small} queries for 2 candidates, {large} for 12")
+
     def test_step_delay_change_reschedules(self):
         enrollment = self._first_step_sent()
         self.assertEqual(enrollment.next_run_at, datetime(2026, 3, 5, 10, 0))
@@ -110,6 +141,10 @@ class TestDripStates(DripCommon):
             self.assertEqual(enrollment.state, "paused")
             enrollment.with_user(self.user_officer).action_resume()
             self.assertEqual(enrollment.next_run_at, datetime(2026, 3, 10, 9, 0), "not the 5th")
+            triggers = self.env["ir.cron.trigger"].search(
+                [("cron_id", "in", self.crons.ids), ("call_at", "=", datetime(2026, 3, 10, 9, 0))]
+            )
+            self.assertEqual(triggers.cron_id, self.crons, "every drip worker is woken")
         self.assertEqual((enrollment.state, enrollment.pause_reason), ("running", False))
 
     def test_stop_asks_a_reason_and_can_be_resumed(self):
