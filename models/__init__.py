@@ -1,4 +1,6 @@
 from . import hr_recruitment_outreach_link, hr_recruitment_candidate_preference
+from . import hr_recruitment_talent_figures, hr_recruitment_drip_candidate
+from . import hr_recruitment_outreach_content
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
 from . import hr_recruitment_engagement, hr_recruitment_cleanup
