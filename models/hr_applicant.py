@@ -116,20 +116,6 @@ class HrApplicant(models.Model):
         string="Talent Applications",
         groups=OFFICER_GROUP,
     )
-    outreach_snoozed_until = fields.Date(
-        string="Snoozed Until",
-        tracking=True,
-        groups=OFFICER_GROUP,
-        help="The candidate asked not to be contacted before this date (preference page).",
-    )
-    outreach_frequency = fields.Selection(
-        [("normal", "Normal"), ("reduced", "Reduced")],
-        string="Contact Frequency",
-        default="normal",
-        tracking=True,
-        groups=OFFICER_GROUP,
-        help="Reduced: at most one automated message per long cap period (Recruitment settings).",
-    )
     reengage_after = fields.Date(
         string="Re-engage After",
         tracking=True,
@@ -155,28 +141,6 @@ class HrApplicant(models.Model):
         copy=False,
         groups=OFFICER_GROUP,
         help="Personal data removed by the retention rule.",
-    )
-    erasure_requested_date = fields.Datetime(
-        string="Deletion Requested On",
-        readonly=True,
-        copy=False,
-        groups=OFFICER_GROUP,
-        help="The candidate asked, from their preference page, to delete the data we keep: "
-        "outreach stops at once and the retention rule anonymizes the talent once the review "
-        "period is over (or a recruiter does it sooner).",
-    )
-    consent_touchpoint_ids = fields.One2many(
-        "hr.recruitment.touchpoint",
-        "applicant_id",
-        string="Consent and Preference History",
-        domain=[
-            "|",
-            "|",
-            ("kind", "=", "preference"),
-            ("privacy_notice", "=", True),
-            ("boundary_event", "!=", False),
-        ],
-        groups=OFFICER_GROUP,
     )
 
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
