@@ -6,7 +6,8 @@ from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
 from . import hr_recruitment_engagement, hr_recruitment_cleanup
 from . import hr_recruitment_forgotten_email, hr_recruitment_retention_log
 from . import hr_recruitment_partner_usage, hr_recruitment_retention
-from . import hr_recruitment_drip_stat_mixin
+from . import hr_recruitment_drip_stat_mixin, hr_recruitment_drip_content
+from . import hr_recruitment_drip_ab_testing
 from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant
 from . import hr_recruitment_drip_enrollment
 from . import mailing_mailing, mailing_trace, mail_activity

@@ -1,12 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .hr_recruitment_drip_step import message_sources
-
 
 class HrRecruitmentDripStepVariant(models.Model):
     _name = "hr.recruitment.drip.step.variant"
-    _inherit = ["hr.recruitment.drip.stat.mixin"]
+    _inherit = ["hr.recruitment.drip.stat.mixin", "hr.recruitment.drip.content"]
     _drip_stat_field = "variant_id"
     _description = "Drip Step Variant (A/B)"
     _order = "step_id, sequence, id"
@@ -142,32 +140,17 @@ class HrRecruitmentDripStepVariant(models.Model):
         live_drips = self.env["hr.recruitment.drip"].union(*(drip for (drip,) in running))
         live.filtered(lambda v: v.drip_id in live_drips)._check_quality()
 
-    def _check_content(self):
-        for variant in self:
-            channel = variant.step_id.channel
-            missing = (
-                (channel == "email" and not variant.mail_template_id)
-                or (channel == "sms" and not variant.sms_template_id)
-                or (channel not in ("email", "sms") and not (variant.body or "").strip())
-            )
-            if missing:
-                what = self.env["hr.recruitment.drip.step"]._get_content_label(channel)
-                raise UserError(
-                    self.env._(
-                        "Variant '%(variant)s' of step '%(step)s' (drip '%(drip)s') has no "
-                        "content: choose %(what)s.",
-                        variant=variant.name,
-                        step=variant.step_id.name,
-                        drip=variant.step_id.drip_id.name,
-                        what=what,
-                    )
-                )
+    def _get_content_step(self):
+        return self.step_id
 
-    def _get_render_sources(self):
-        """{key: (source, engine, model)} rendered for this variant's channel."""
-        self.ensure_one()
-        return message_sources(
-            self.step_id.channel, self.mail_template_id, self.sms_template_id, self.body
+    def _get_no_content_message(self):
+        return self.env._(
+            "Variant '%(variant)s' of step '%(step)s' (drip '%(drip)s') has no content: "
+            "choose %(what)s.",
+            variant=self.name,
+            step=self.step_id.name,
+            drip=self.step_id.drip_id.name,
+            what=self._get_content_label(self.channel),
         )
 
     def _ensure_mailing(self):
