@@ -1,9 +1,11 @@
 from . import hr_recruitment_outreach_link, hr_recruitment_candidate_preference
+from . import hr_recruitment_talent_figures, hr_recruitment_drip_candidate
+from . import hr_recruitment_outreach_content, hr_recruitment_touchpoint_reply
 from . import hr_applicant
 from . import hr_recruitment_contact_policy, hr_recruitment_touchpoint
 from . import hr_recruitment_engagement, hr_recruitment_cleanup
 from . import hr_recruitment_forgotten_email, hr_recruitment_retention_log
-from . import hr_recruitment_retention
+from . import hr_recruitment_partner_usage, hr_recruitment_retention
 from . import hr_recruitment_drip_stat_mixin, hr_recruitment_drip_content
 from . import hr_recruitment_drip_ab_testing
 from . import hr_recruitment_drip, hr_recruitment_drip_step, hr_recruitment_drip_step_variant

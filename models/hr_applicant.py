@@ -1,17 +1,15 @@
-from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import email_normalize, is_html_empty
+from odoo.tools import email_normalize
 
-from ..tools import wording
+from ..const import OFFICER_GROUP
 from ..tools.senders import is_known_sender, sender_address
 from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 
-OFFICER_GROUP = "hr_recruitment.group_hr_recruitment_user"
 # profile fields kept identical on a talent and its applications
 PASSIVE_PROFILE_FIELDS = (
     "is_passive_candidate",
@@ -26,8 +24,6 @@ PASSIVE_PROFILE_FIELDS = (
     "do_not_contact",
     "do_not_contact_reason",
 )
-# a response older than this turns an engaged candidate into one we are nurturing
-ENGAGED_DAYS = 30
 
 
 class HrApplicant(models.Model):
@@ -36,6 +32,9 @@ class HrApplicant(models.Model):
         "hr.applicant",
         "hr.recruitment.outreach.link",
         "hr.recruitment.candidate.preference",
+        "hr.recruitment.talent.figures",
+        "hr.recruitment.drip.candidate",
+        "hr.recruitment.outreach.content",
     ]
 
     is_passive_candidate = fields.Boolean(
@@ -108,24 +107,6 @@ class HrApplicant(models.Model):
         help="Set when the candidate was removed from outreach for not responding; a later "
         "response clears the unresponsive status.",
     )
-    outreach_status = fields.Selection(
-        [
-            ("new", "New"),
-            ("contacted", "Contacted"),
-            ("engaged", "Engaged"),
-            ("nurturing", "Nurturing"),
-            ("snoozed", "Snoozed"),
-            ("unresponsive", "Unresponsive"),
-            ("opted_out", "Opted out"),
-            ("do_not_contact", "Do not contact"),
-            ("converted", "Converted"),
-        ],
-        compute="_compute_outreach_status",
-        store=True,
-        index=True,
-        groups=OFFICER_GROUP,
-        group_expand="_read_group_outreach_status",
-    )
     touchpoint_ids = fields.One2many(
         "hr.recruitment.touchpoint", "applicant_id", string="Touchpoints", groups=OFFICER_GROUP
     )
@@ -134,83 +115,6 @@ class HrApplicant(models.Model):
         "pool_applicant_id",
         string="Talent Applications",
         groups=OFFICER_GROUP,
-    )
-    touchpoint_count = fields.Integer(
-        compute="_compute_touchpoint_stats", store=True, groups=OFFICER_GROUP
-    )
-    first_outreach_date = fields.Datetime(
-        compute="_compute_touchpoint_stats", store=True, groups=OFFICER_GROUP
-    )
-    last_touchpoint_date = fields.Datetime(
-        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
-    )
-    last_response_date = fields.Datetime(
-        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
-    )
-    next_touchpoint_date = fields.Datetime(
-        compute="_compute_touchpoint_stats", store=True, index=True, groups=OFFICER_GROUP
-    )
-    outreach_converted = fields.Boolean(
-        string="Applied After Outreach",
-        compute="_compute_outreach_conversion",
-        store=True,
-        groups=OFFICER_GROUP,
-        help="An application to a job created after the talent's first outreach: a conversion "
-        "(the rule of the 'Converted' outreach status).",
-    )
-    conversion_touchpoint_id = fields.Many2one(
-        "hr.recruitment.touchpoint",
-        string="Last Touch Before Applying",
-        compute="_compute_outreach_conversion",
-        store=True,
-        groups=OFFICER_GROUP,
-        help="The last outbound touchpoint of the talent before this application: the drip, "
-        "step and recruiter the conversion is credited to.",
-    )
-    conversion_drip_id = fields.Many2one(
-        "hr.recruitment.drip",
-        string="Converting Drip",
-        compute="_compute_outreach_conversion",
-        store=True,
-        index="btree_not_null",
-        groups=OFFICER_GROUP,
-    )
-    conversion_step_id = fields.Many2one(
-        "hr.recruitment.drip.step",
-        string="Converting Step",
-        compute="_compute_outreach_conversion",
-        store=True,
-        groups=OFFICER_GROUP,
-    )
-    conversion_user_id = fields.Many2one(
-        "res.users",
-        string="Converting Recruiter",
-        compute="_compute_outreach_conversion",
-        store=True,
-        groups=OFFICER_GROUP,
-    )
-    engagement_score = fields.Integer(
-        compute="_compute_touchpoint_stats",
-        store=True,
-        aggregator="avg",
-        groups=OFFICER_GROUP,
-        help="0-100: recent replies, meetings, calls, clicks and opens, each losing half its "
-        "weight every 30 days.",
-    )
-
-    outreach_snoozed_until = fields.Date(
-        string="Snoozed Until",
-        tracking=True,
-        groups=OFFICER_GROUP,
-        help="The candidate asked not to be contacted before this date (preference page).",
-    )
-    outreach_frequency = fields.Selection(
-        [("normal", "Normal"), ("reduced", "Reduced")],
-        string="Contact Frequency",
-        default="normal",
-        tracking=True,
-        groups=OFFICER_GROUP,
-        help="Reduced: at most one automated message per long cap period (Recruitment settings).",
     )
     reengage_after = fields.Date(
         string="Re-engage After",
@@ -238,44 +142,6 @@ class HrApplicant(models.Model):
         groups=OFFICER_GROUP,
         help="Personal data removed by the retention rule.",
     )
-    erasure_requested_date = fields.Datetime(
-        string="Deletion Requested On",
-        readonly=True,
-        copy=False,
-        groups=OFFICER_GROUP,
-        help="The candidate asked, from their preference page, to delete the data we keep: "
-        "outreach stops at once and the retention rule anonymizes the talent once the review "
-        "period is over (or a recruiter does it sooner).",
-    )
-    consent_touchpoint_ids = fields.One2many(
-        "hr.recruitment.touchpoint",
-        "applicant_id",
-        string="Consent and Preference History",
-        domain=[
-            "|",
-            "|",
-            ("kind", "=", "preference"),
-            ("privacy_notice", "=", True),
-            ("boundary_event", "!=", False),
-        ],
-        groups=OFFICER_GROUP,
-    )
-
-    drip_enrollment_ids = fields.One2many(
-        "hr.recruitment.drip.enrollment",
-        "applicant_id",
-        string="Drip Enrollments",
-        groups=OFFICER_GROUP,
-    )
-    drip_enrollment_count = fields.Integer(
-        compute="_compute_drip_enrollment_count", groups=OFFICER_GROUP
-    )
-    running_drip_id = fields.Many2one(
-        "hr.recruitment.drip",
-        compute="_compute_running_drip_id",
-        groups=OFFICER_GROUP,
-        help="The drip sequence the candidate is running in now (the latest if several).",
-    )
 
     _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
     # the retention rule's daily search (scripts/bench-scale: a sequential scan at 100,000 talents)
@@ -292,180 +158,6 @@ class HrApplicant(models.Model):
         for applicant in self:
             applicant.outreach_employer_key = employer_key(
                 applicant.current_company, applicant.email_normalized
-            )
-
-    @api.depends(
-        "touchpoint_ids.date",
-        "touchpoint_ids.direction",
-        "touchpoint_ids.kind",
-        "touchpoint_ids.outcome",
-        "pool_applicant_id.touchpoint_ids.date",
-        "pool_applicant_id.touchpoint_ids.direction",
-        "pool_applicant_id.touchpoint_ids.kind",
-        "pool_applicant_id.touchpoint_ids.outcome",
-        "touchpoint_ids.opened_date",
-        "touchpoint_ids.clicked_date",
-        "pool_applicant_id.touchpoint_ids.opened_date",
-        "pool_applicant_id.touchpoint_ids.clicked_date",
-    )
-    def _compute_touchpoint_stats(self):
-        talent_by_record = {rec: (rec.pool_applicant_id or rec)._origin.id for rec in self}
-        stats = self.env["hr.recruitment.engagement"]._get_talent_figures(
-            [tid for tid in talent_by_record.values() if tid]
-        )
-        for rec, talent_id in talent_by_record.items():
-            values = stats.get(talent_id, {})
-            rec.touchpoint_count = values.get("count", 0)
-            rec.first_outreach_date = values.get("first_outreach")
-            rec.last_touchpoint_date = values.get("last")
-            rec.last_response_date = values.get("last_response")
-            rec.next_touchpoint_date = values.get("next")
-            rec.engagement_score = values.get("score", 0)
-
-    @api.depends(
-        "do_not_contact",
-        "outreach_opted_out",
-        "unresponsive_date",
-        "first_outreach_date",
-        "last_response_date",
-        "outreach_snoozed_until",
-        "pool_applicant_id.outreach_snoozed_until",
-        "talent_application_ids.job_id",
-        "pool_applicant_id.talent_application_ids.job_id",
-    )
-    def _compute_outreach_status(self):
-        """The talent's outreach status; a snooze that ends is picked up by the daily
-        recompute (_cron_recompute_engagement)."""
-        engaged_since = fields.Datetime.now() - timedelta(days=ENGAGED_DAYS)
-        today = fields.Date.today()
-        for rec in self:
-            talent = rec.pool_applicant_id or rec
-            applications = talent.talent_application_ids | rec
-            first_outreach = rec.first_outreach_date
-            converted = any(app._is_outreach_conversion(first_outreach) for app in applications)
-            last_response = rec.last_response_date
-            if rec.do_not_contact:
-                rec.outreach_status = "do_not_contact"
-            elif rec.outreach_opted_out:
-                rec.outreach_status = "opted_out"
-            elif converted:
-                rec.outreach_status = "converted"
-            elif talent.outreach_snoozed_until and talent.outreach_snoozed_until > today:
-                rec.outreach_status = "snoozed"
-            elif rec.unresponsive_date and (
-                not last_response or last_response < rec.unresponsive_date
-            ):
-                rec.outreach_status = "unresponsive"
-            elif last_response:
-                rec.outreach_status = "engaged" if last_response >= engaged_since else "nurturing"
-            elif first_outreach:
-                rec.outreach_status = "contacted"
-            else:
-                rec.outreach_status = "new"
-
-    def _is_outreach_conversion(self, first_outreach):
-        """Whether this record is an application made after the talent's first outreach
-        (`first_outreach`): the one rule of the 'Converted' status and the Conversions report."""
-        self.ensure_one()
-        return bool(
-            self.job_id
-            and first_outreach
-            and (self.create_date or fields.Datetime.now()) >= first_outreach
-        )
-
-    @api.depends(
-        "job_id",
-        "create_date",
-        "first_outreach_date",
-        "touchpoint_ids.date",
-        "touchpoint_ids.direction",
-        "touchpoint_ids.outcome",
-        "pool_applicant_id.touchpoint_ids.date",
-        "pool_applicant_id.touchpoint_ids.direction",
-        "pool_applicant_id.touchpoint_ids.outcome",
-    )
-    def _compute_outreach_conversion(self):
-        converted = self.filtered(lambda rec: rec._is_outreach_conversion(rec.first_outreach_date))
-        (self - converted).update(
-            {
-                "outreach_converted": False,
-                "conversion_touchpoint_id": False,
-                "conversion_drip_id": False,
-                "conversion_step_id": False,
-                "conversion_user_id": False,
-            }
-        )
-        if not converted:
-            return
-        talent_ids = {(rec.pool_applicant_id or rec)._origin.id for rec in converted}
-        # sudo: the credit goes to the touch that happened, whoever recomputes the figure
-        touches = (
-            self.env["hr.recruitment.touchpoint"]
-            .sudo()
-            .search_fetch(
-                Domain("applicant_id", "in", list(talent_ids))
-                & self.env["hr.recruitment.touchpoint"]._get_outreach_touch_domain(),
-                ["applicant_id", "date", "drip_id", "step_id", "user_id"],
-                order="date desc, id desc",
-            )
-        )
-        touches_by_talent = defaultdict(list)
-        for touch in touches:
-            touches_by_talent[touch.applicant_id.id].append(touch)
-        now = fields.Datetime.now()
-        for rec in converted:
-            applied_at = rec.create_date or now
-            last_touch = next(
-                (
-                    touch
-                    for touch in touches_by_talent[(rec.pool_applicant_id or rec)._origin.id]
-                    if touch.date <= applied_at
-                ),
-                touches.browse(),
-            )
-            rec.update(
-                {
-                    "outreach_converted": True,
-                    "conversion_touchpoint_id": last_touch.id,
-                    "conversion_drip_id": last_touch.drip_id.id,
-                    "conversion_step_id": last_touch.step_id.id,
-                    "conversion_user_id": last_touch.user_id.id,
-                }
-            )
-
-    @api.model
-    def _read_group_outreach_status(self, values, domain):
-        return [key for key, _label in self._fields["outreach_status"].selection]
-
-    def _compute_running_drip_id(self):
-        talents = self._get_talent()
-        running = (
-            self.env["hr.recruitment.drip.enrollment"]
-            # sudo: a user's own view of a candidate's drip; drips of other owners count too
-            .sudo()
-            .search_fetch(
-                [("applicant_id", "in", talents.ids), ("state", "in", ("running", "paused"))],
-                ["applicant_id", "drip_id"],
-                order="id",
-            )
-        )
-        drip_by_talent = {enrollment.applicant_id: enrollment.drip_id for enrollment in running}
-        for applicant in self:
-            applicant.running_drip_id = drip_by_talent.get(
-                applicant.pool_applicant_id or applicant, False
-            )
-
-    def _compute_drip_enrollment_count(self):
-        talents = self._get_talent()
-        counts = dict(
-            self.env["hr.recruitment.drip.enrollment"]
-            # sudo: the count includes drips of other owners
-            .sudo()
-            ._read_group([("applicant_id", "in", talents.ids)], ["applicant_id"], ["__count"])
-        )
-        for applicant in self:
-            applicant.drip_enrollment_count = counts.get(
-                applicant.pool_applicant_id or applicant, 0
             )
 
     @api.constrains("do_not_contact", "do_not_contact_reason")
@@ -853,137 +545,3 @@ class HrApplicant(models.Model):
             and decisions[applicant.id].state != "allowed"
             and decisions[applicant.id].reason != "window"
         }
-
-    # ------------------------------------------------------------
-    # Drips: stop and pause rules
-    # ------------------------------------------------------------
-    def _get_drip_enrollments(self, domain):
-        """The drip enrollments of these candidates' talents matching `domain` (sudo)."""
-        return (
-            self.env["hr.recruitment.drip.enrollment"]
-            # sudo: stop and pause rules run on events (reply, bounce, public opt-out) of any user
-            .sudo()
-            .search(Domain("applicant_id", "in", self._get_talent().ids) & Domain(domain))
-        )
-
-    def _outreach_stop(self, reason):
-        """Stop the automated outreach to these candidates: their running drips end (reason:
-        replied, applied, opted_out, bounced, unresponsive, do_not_contact, manual), as far as
-        the drip's stop rules say for replies, applications and bounces."""
-        enrollments = self._get_drip_enrollments([("state", "in", ("running", "paused"))])
-        rule = {"replied": "stop_on_reply", "applied": "stop_on_apply", "bounced": "stop_on_bounce"}
-        if reason in rule:
-            enrollments = enrollments.filtered(lambda e: e.drip_id[rule[reason]])
-        enrollments._stop(reason)
-
-    def _outreach_pause(self, until, reason=None):
-        """Hold automated outreach to these candidates until `until` (a snooze, an
-        out-of-office reply: `reason` "snooze" or "out_of_office"): their running drips are
-        paused (an automatic pause is moved, a pause by hand is left alone)."""
-        enrollments = self._get_drip_enrollments(
-            [
-                "|",
-                ("state", "=", "running"),
-                "&",
-                ("state", "=", "paused"),
-                ("pause_reason", "not in", ("manual", False)),
-                ("next_run_at", "!=", False),
-                ("next_run_at", "<", until),
-            ]
-        )
-        for enrollment in enrollments:
-            note_env = enrollment._get_note_env()
-            date = enrollment._format_note_date(until)
-            enrollment._postpone(
-                until,
-                note_env._("Snoozed by the candidate until %(date)s", date=date)
-                if reason == "snooze"
-                else note_env._("Out of office until %(date)s", date=date)
-                if reason == "out_of_office"
-                else note_env._("Paused until %(date)s", date=date),
-                reason=reason or "out_of_office",
-            )
-
-    # ------------------------------------------------------------
-    # Template helpers: object.<method>() in mail templates
-    # ------------------------------------------------------------
-    def _get_outreach_lang(self):
-        self.ensure_one()
-        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
-
-    def _get_outreach_drip(self):
-        drip_id = self.env.context.get("outreach_drip_id")
-        # sudo: template rendering inside the drip cron or a preview: the drip of the context
-        return self.env["hr.recruitment.drip"].sudo().browse(drip_id) if drip_id else False
-
-    def _get_outreach_job(self):
-        """The job a message talks about: the drip's first target job, else the applicant's."""
-        self.ensure_one()
-        drip = self._get_outreach_drip()
-        return (drip and drip.job_ids[:1]) or self.job_id
-
-    def _get_outreach_sender(self):
-        """The user a message comes from: the sender of the drip step being sent (its owner,
-        the job's recruiter, the hiring manager, a chosen user), else the drip owner, else
-        the recruiter, else us."""
-        self.ensure_one()
-        step_id = self.env.context.get("outreach_step_id")
-        if step_id:
-            # sudo: template rendering inside the drip cron or a preview: the step of the context
-            step = self.env["hr.recruitment.drip.step"].sudo().browse(step_id)
-            return step._get_senders(self)[self.id][0]
-        drip = self._get_outreach_drip()
-        return (drip and drip.user_id) or self.user_id or self.env.user
-
-    def _get_outreach_signature(self):
-        """The email signature of the message's sender (placeholder of drip templates):
-        their signature, else their name."""
-        sender = self._get_outreach_sender()
-        # sudo: the sender's signature is read to sign a message in their name
-        signature = sender.sudo().signature
-        return signature if not is_html_empty(signature) else sender.name
-
-    def _outreach_first_name(self):
-        """The candidate's first name, for a greeting ('Hello Ada,')."""
-        self.ensure_one()
-        return wording.first_name(self.partner_name or self.partner_id.name)
-
-    @api.model
-    def _outreach_a(self, phrase):
-        """The phrase with its English article, for templates: 'an Experienced Developer'."""
-        return wording.with_indefinite_article(phrase)
-
-    def _passive_facts(self, job=None):
-        """Hiring figures of the department of `job` (default: this application's job, or the
-        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
-        Aggregates only (see HiringFacts); empty facts when no department is known."""
-        self.ensure_one()
-        from .hr_department import HiringFacts
-
-        # sudo: template helper: aggregates; the composer may not read the applications
-        job = job or self.job_id or self.sudo().talent_application_ids.sorted("id")[-1:].job_id
-        department = job.department_id or self.department_id
-        if not department:
-            return HiringFacts()
-        return department._passive_hiring_facts(job=job or None)
-
-    def _passive_years_since(self, field_name="current_role_start_date"):
-        """Whole years from a date of the candidate until today (anniversary templates)."""
-        self.ensure_one()
-        # sudo: template helper: officer-only date read for a rendering that may run as the composer
-        value = fields.Date.to_date(self.sudo()[field_name])
-        if not value:
-            return 0
-        today = fields.Date.context_today(self)
-        return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-
-    def _passive_match_reason(self, job=None):
-        """Why this candidate matches `job` (default: the job the message talks about), in
-        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
-        "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
-        self.ensure_one()
-        job = job or self._get_outreach_job()
-        if not job:
-            return ""
-        rows = job._passive_match_rows(talents=self)
-        return rows[0]["reason"] if rows else ""

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from .hr_applicant import OFFICER_GROUP
+from ..const import OFFICER_GROUP
 
 _logger = logging.getLogger(__name__)
 

@@ -5,6 +5,8 @@ from markupsafe import Markup, escape
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
+from ..const import OFFICER_GROUP
+
 # the latest date a candidate may ask to be contacted again from
 SNOOZE_MAX_DAYS = 730
 # what the candidate's own page shows and lets them download, in this order (plus skills,
@@ -35,6 +37,43 @@ class HrRecruitmentCandidatePreference(models.AbstractModel):
 
     _name = "hr.recruitment.candidate.preference"
     _description = "Candidate Contact Preferences"
+
+    outreach_snoozed_until = fields.Date(
+        string="Snoozed Until",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="The candidate asked not to be contacted before this date (preference page).",
+    )
+    outreach_frequency = fields.Selection(
+        [("normal", "Normal"), ("reduced", "Reduced")],
+        string="Contact Frequency",
+        default="normal",
+        tracking=True,
+        groups=OFFICER_GROUP,
+        help="Reduced: at most one automated message per long cap period (Recruitment settings).",
+    )
+    erasure_requested_date = fields.Datetime(
+        string="Deletion Requested On",
+        readonly=True,
+        copy=False,
+        groups=OFFICER_GROUP,
+        help="The candidate asked, from their preference page, to delete the data we keep: "
+        "outreach stops at once and the retention rule anonymizes the talent once the review "
+        "period is over (or a recruiter does it sooner).",
+    )
+    consent_touchpoint_ids = fields.One2many(
+        "hr.recruitment.touchpoint",
+        "applicant_id",
+        string="Consent and Preference History",
+        domain=[
+            "|",
+            "|",
+            ("kind", "=", "preference"),
+            ("privacy_notice", "=", True),
+            ("boundary_event", "!=", False),
+        ],
+        groups=OFFICER_GROUP,
+    )
 
     def _outreach_log_boundary(self, event, summary, declined=False, direction="inbound"):
         """Record a boundary change as a touchpoint on each talent (the consent history)."""

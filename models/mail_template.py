@@ -5,8 +5,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
+from ..const import OFFICER_GROUP
 from ..tools.text import normalize_text
-from .hr_applicant import OFFICER_GROUP
 from .hr_recruitment_outreach_field import REQUIRED_FIELD_HELP
 
 DEFAULT_WORD_BUDGET = 150

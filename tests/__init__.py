@@ -51,6 +51,7 @@ from . import test_res_company_privacy_notice
 from . import test_res_users_digest
 from . import test_resource
 from . import test_retention
+from . import test_partner_usage
 from . import test_security
 from . import test_tools_ab_statistics
 from . import test_tools_parsing

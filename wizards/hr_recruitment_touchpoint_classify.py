@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from ..models.hr_recruitment_touchpoint import REPLY_CLASSES
+from ..models.hr_recruitment_touchpoint_reply import REPLY_CLASSES
 
 
 class HrRecruitmentTouchpointClassify(models.TransientModel):
