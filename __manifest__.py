@@ -2,7 +2,7 @@
     "name": "Passive Candidate Nurturing",
     "summary": "Profile, touchpoint log and multi-channel nurturing of passive candidates "
     "in Odoo Recruitment talent pools",
-    "version": "19.0.1.2.0",
+    "version": "19.0.2.0.0",
     "category": "Human Resources/Recruitment",
     "author": "hr_recruitment_passive developers",
     "website": "https://github.com/hr-recruitment-passive/hr_recruitment_passive",

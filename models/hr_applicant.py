@@ -143,7 +143,7 @@ class HrApplicant(models.Model):
         help="Personal data removed by the retention rule.",
     )
 
-    _passive_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
+    _outreach_status_idx = models.Index("(outreach_status) WHERE is_passive_candidate IS TRUE")
     # the retention rule's daily search (scripts/bench-scale: a sequential scan at 100,000 talents)
     _retention_idx = models.Index(
         "(create_date) WHERE is_passive_candidate IS TRUE AND anonymized_date IS NULL"

@@ -38,7 +38,7 @@ class HiringFacts:
 class HrDepartment(models.Model):
     _inherit = "hr.department"
 
-    def _passive_hiring_facts(self, job=None, today=None):
+    def _outreach_hiring_facts(self, job=None, today=None):
         """Hiring figures of this department, computed once per transaction: a batch of emails
         renders them once per department; the next batch (after a commit) sees fresh data."""
         self.ensure_one()
@@ -67,7 +67,7 @@ class HrDepartment(models.Model):
         start = {emp.id: emp.contract_date_start or emp.create_date.date() for emp in employees}
         current = employees.filtered("active")
         windows = {months: today - relativedelta(months=months) for months in (3, 6, 12)}
-        hired = self._passive_hired_applicants(windows[12])
+        hired = self._outreach_hired_applicants(windows[12])
         hires = {}
         for months, since in windows.items():
             people = {("employee", emp.id) for emp in current if start[emp.id] >= since}
@@ -117,7 +117,7 @@ class HrDepartment(models.Model):
             open_role_names=tuple(open_jobs.mapped("name")),
         )
 
-    def _passive_hired_applicants(self, since):
+    def _outreach_hired_applicants(self, since):
         """Applications of this department hired (closed with a hired stage) since `since`."""
         return (
             self.env["hr.applicant"]

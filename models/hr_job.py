@@ -90,10 +90,10 @@ class HrJob(models.Model):
             line: "Python, Go; open to talk; said 'not now' until June 2026, now past")
         """
         self.ensure_one()
-        rows = [row for row in self._passive_match_rows() if not row["excluded"]]
+        rows = [row for row in self._outreach_match_rows() if not row["excluded"]]
         return [PassiveMatch(row["talent"], row["score"], row["reason"]) for row in rows[:limit]]
 
-    def _passive_match_rows(self, talents=None):
+    def _outreach_match_rows(self, talents=None):
         """Score and explain each candidate talent: dicts with talent, score, reason,
         skill_fit (0-1), matching skills, snoozed (still ahead) and excluded + exclusion (the
         contact policy's refusal, or an application to this job), best first.
@@ -104,7 +104,7 @@ class HrJob(models.Model):
         if talents is None:
             if not job_skills:
                 return []
-            talents = Applicant.search(self._passive_match_domain(job_skills.skill_id))
+            talents = Applicant.search(self._outreach_match_domain(job_skills.skill_id))
         talents = talents._get_talent()
         if not talents:
             return []
@@ -112,11 +112,11 @@ class HrJob(models.Model):
         # rendered for its recipient included); only the score and the one-line reason leave
         talents = talents.sudo()
         today = fields.Date.context_today(self)
-        not_now = self._passive_not_now_dates(talents)
-        refusals = self._passive_match_refusals(talents)
+        not_now = self._outreach_not_now_dates(talents)
+        refusals = self._outreach_match_refusals(talents)
         rows = []
         for talent in talents:
-            skill_fit, skills = self._passive_skill_fit(talent, job_skills)
+            skill_fit, skills = self._outreach_skill_fit(talent, job_skills)
             until = max(
                 filter(None, [not_now.get(talent.id), talent.outreach_snoozed_until]), default=None
             )
@@ -125,7 +125,7 @@ class HrJob(models.Model):
                 + MATCH_OPENNESS_POINTS.get(talent.openness, 0)
                 + MATCH_TIMING_POINTS.get(talent.desired_timing, 0)
                 + MATCH_ENGAGEMENT_POINTS * talent.engagement_score / 100
-                + self._passive_silence_points(talent.last_touchpoint_date)
+                + self._outreach_silence_points(talent.last_touchpoint_date)
             )
             if until:
                 score += (
@@ -139,7 +139,7 @@ class HrJob(models.Model):
                     "skill_fit": skill_fit,
                     "skills": skills,
                     "snoozed": bool(until and until > today),
-                    "reason": self._passive_match_reason_line(
+                    "reason": self._outreach_match_reason_line(
                         talent, skills, until, until and until == not_now.get(talent.id)
                     ),
                     "excluded": talent.id in refusals,
@@ -149,7 +149,7 @@ class HrJob(models.Model):
         rows.sort(key=lambda r: (-r["score"], -r["engagement"], r["talent"].id))
         return rows
 
-    def _passive_match_domain(self, skills):
+    def _outreach_match_domain(self, skills):
         """Talents (not their applications) flagged passive, with one of `skills`, of the
         job's company (or of none)."""
         domain = [
@@ -162,7 +162,7 @@ class HrJob(models.Model):
         return domain
 
     @api.model
-    def _passive_not_now_dates(self, talents):
+    def _outreach_not_now_dates(self, talents):
         """{talent id: latest 'not now until' date of its replies classified 'not now'}."""
         talents = talents._get_talent()
         return {
@@ -181,7 +181,7 @@ class HrJob(models.Model):
             )
         }
 
-    def _passive_match_refusals(self, talents):
+    def _outreach_match_refusals(self, talents):
         """{talent id: why not} for talents the contact policy refuses on their preferred
         channel (do not contact, opted out, anonymized, unresponsive, no address...) and for
         talents who already applied to this job."""
@@ -215,7 +215,7 @@ class HrJob(models.Model):
         return refusals
 
     @api.model
-    def _passive_skill_fit(self, talent, job_skills):
+    def _outreach_skill_fit(self, talent, job_skills):
         """(0-1 fit, matching hr.skill): each job skill weighs its required level; a talent
         at or above that level gets it in full, below it in proportion."""
         levels = {s.skill_id: s.level_progress for s in talent.current_applicant_skill_ids}
@@ -230,13 +230,13 @@ class HrJob(models.Model):
         return (credit / total if total else 0.0), matching
 
     @api.model
-    def _passive_silence_points(self, last_contact):
+    def _outreach_silence_points(self, last_contact):
         if not last_contact:
             return MATCH_SILENCE_POINTS[0][1]
         days = (fields.Datetime.now() - last_contact).days
         return next(points for min_days, points in MATCH_SILENCE_POINTS if days >= min_days)
 
-    def _passive_match_reason_line(self, talent, skills, until, said_not_now):
+    def _outreach_match_reason_line(self, talent, skills, until, said_not_now):
         """The one-line explanation of a match, e.g.
         "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
         openness = {
@@ -281,7 +281,7 @@ class HrJob(models.Model):
     # Auto-enrollment of the top matches
     # ------------------------------------------------------------------
 
-    def _passive_auto_enroll(self):
+    def _outreach_auto_enroll(self):
         """Enroll today's top matches not yet in the job's drip (snoozed ones wait), up to the
         daily limit, and say on the job's chatter who was enrolled and who was skipped."""
         self.ensure_one()
@@ -294,7 +294,7 @@ class HrJob(models.Model):
         )
         rows = [
             row
-            for row in self._passive_match_rows()
+            for row in self._outreach_match_rows()
             if not row["excluded"] and not row["snoozed"] and row["talent"].id not in already
         ]
         talents = self.env["hr.applicant"].concat(
@@ -340,7 +340,7 @@ class HrJob(models.Model):
         for job in jobs:
             try:
                 with self.env.cr.savepoint():
-                    job._passive_auto_enroll()
+                    job._outreach_auto_enroll()
             except Exception:
                 _logger.exception("Job %s: could not auto-enroll its passive matches", job.id)
                 job.passive_auto_enroll_date = today  # retried tomorrow, not in a loop today

@@ -104,7 +104,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         users = users.sudo()
         first_sent = {}
-        new = users.filtered(lambda user: not user.drip_sender_since)
+        new = users.filtered(lambda user: not user.outreach_sender_since)
         if new:
             first_sent = dict(
                 Touchpoint._read_group(self._sender_sent_domain(new), ["user_id"], ["date:min"])
@@ -127,7 +127,9 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
                 )
             )
             for user in group:
-                since = user.drip_sender_since or (first_sent.get(user) and first_sent[user].date())
+                since = user.outreach_sender_since or (
+                    first_sent.get(user) and first_sent[user].date()
+                )
                 usage[user.id] = {
                     "sent": counts.get(user, 0),
                     "limit": self._sender_daily_limit(user, day, since),
@@ -153,11 +155,11 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         and while the mailbox is new (first drip email, or the user's date, on `since`) the
         ramp: first-day count plus the daily step per day since. None: no limit."""
         company = user.company_id
-        cap = user.drip_sender_daily_cap or company.drip_sender_daily_cap
+        cap = user.outreach_sender_daily_cap or company.outreach_sender_daily_cap
         limit = None
-        if company.drip_sender_ramp_start:
+        if company.outreach_sender_ramp_start:
             age = max(0, (day - since).days) if since else 0
-            limit = company.drip_sender_ramp_start + company.drip_sender_ramp_step * age
+            limit = company.outreach_sender_ramp_start + company.outreach_sender_ramp_step * age
         if cap > 0:
             limit = min(cap, limit) if limit is not None else cap
         return limit
@@ -166,9 +168,9 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
     def _sender_is_limited(self, user):
         company = user.company_id
         return bool(
-            user.drip_sender_daily_cap > 0
-            or company.drip_sender_daily_cap > 0
-            or company.drip_sender_ramp_start > 0
+            user.outreach_sender_daily_cap > 0
+            or company.outreach_sender_daily_cap > 0
+            or company.outreach_sender_ramp_start > 0
         )
 
     @api.model
@@ -182,7 +184,7 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         limited = users.sudo().filtered(self._sender_is_limited)
         if not limited:
             return users.browse()
-        limited.flush_recordset(["drip_sender_since"])
+        limited.flush_recordset(["outreach_sender_since"])
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
@@ -193,7 +195,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         if held:
             self.env.cr.execute(
                 SQL(
-                    "UPDATE res_users SET drip_sender_since = drip_sender_since WHERE id IN %s",
+                    "UPDATE res_users SET outreach_sender_since = outreach_sender_since "
+                    "WHERE id IN %s",
                     tuple(held),
                 )
             )
@@ -205,10 +208,10 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
         new mailbox's ramp starts with its first drip email."""
         # sudo: the cron's technical bookkeeping on the sender, whoever runs the drip
         limited = users.sudo().filtered(
-            lambda user: not user.drip_sender_since and self._sender_is_limited(user)
+            lambda user: not user.outreach_sender_since and self._sender_is_limited(user)
         )
         if limited:
-            limited.drip_sender_since = at.date()
+            limited.outreach_sender_since = at.date()
 
     # --- end sender limits ---
 

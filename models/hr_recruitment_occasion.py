@@ -131,7 +131,7 @@ class HrRecruitmentOccasion(models.Model):
         by_email = talents.filtered(
             lambda t: (
                 (t.preferred_channel or "email") == "email"
-                and (t.company_id or self.env.company).passive_occasion_auto_email
+                and (t.company_id or self.env.company).outreach_occasion_auto_email
             )
         )
         # an automatic email goes through every rule; postponed only by the sending window it

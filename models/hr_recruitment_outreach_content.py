@@ -58,9 +58,9 @@ class HrRecruitmentOutreachContent(models.AbstractModel):
         """The phrase with its English article, for templates: 'an Experienced Developer'."""
         return wording.with_indefinite_article(phrase)
 
-    def _passive_facts(self, job=None):
+    def _outreach_facts(self, job=None):
         """Hiring figures of the department of `job` (default: this application's job, or the
-        talent's latest application's job) for templates: ``object._passive_facts().hires_6m``.
+        talent's latest application's job) for templates: ``object._outreach_facts().hires_6m``.
         Aggregates only (see HiringFacts); empty facts when no department is known."""
         self.ensure_one()
         from .hr_department import HiringFacts
@@ -70,9 +70,9 @@ class HrRecruitmentOutreachContent(models.AbstractModel):
         department = job.department_id or self.department_id
         if not department:
             return HiringFacts()
-        return department._passive_hiring_facts(job=job or None)
+        return department._outreach_hiring_facts(job=job or None)
 
-    def _passive_years_since(self, field_name="current_role_start_date"):
+    def _outreach_years_since(self, field_name="current_role_start_date"):
         """Whole years from a date of the candidate until today (anniversary templates)."""
         self.ensure_one()
         # sudo: template helper: officer-only date read for a rendering that may run as the composer
@@ -82,13 +82,13 @@ class HrRecruitmentOutreachContent(models.AbstractModel):
         today = fields.Date.context_today(self)
         return today.year - value.year - ((today.month, today.day) < (value.month, value.day))
 
-    def _passive_match_reason(self, job=None):
+    def _outreach_match_reason(self, job=None):
         """Why this candidate matches `job` (default: the job the message talks about), in
-        one line for templates: ``{{ object._passive_match_reason() }}`` gives e.g.
+        one line for templates: ``{{ object._outreach_match_reason() }}`` gives e.g.
         "Python, Go; open to talk; said 'not now' until June 2026, now past"."""
         self.ensure_one()
         job = job or self._get_outreach_job()
         if not job:
             return ""
-        rows = job._passive_match_rows(talents=self)
+        rows = job._outreach_match_rows(talents=self)
         return rows[0]["reason"] if rows else ""

@@ -7,11 +7,11 @@ class LinkTrackerClick(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         clicks = super().create(vals_list)
-        self._passive_attribute_clicks(clicks)
+        self._outreach_attribute_clicks(clicks)
         return clicks
 
     @api.model
-    def _passive_attribute_clicks(self, clicks):
+    def _outreach_attribute_clicks(self, clicks):
         """A click on a candidate's own tracked link is that candidate's click."""
         link_ids = clicks.link_id.ids
         if not link_ids:

@@ -153,7 +153,7 @@ class MailTemplate(models.Model):
         if rendered is not None:
             tree = lxml_html.fragment_fromstring(rendered or "<div/>", create_parent="div")
         text = " ".join(tree.text_content().split())
-        budget = self.env.company.passive_outreach_word_budget or DEFAULT_WORD_BUDGET
+        budget = self.env.company.outreach_word_budget or DEFAULT_WORD_BUDGET
         words = len(re.findall(r"\w+", text))
         if words > budget:
             issues.append(

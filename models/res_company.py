@@ -50,19 +50,19 @@ class ResCompany(models.Model):
         "line (legal suffixes and case ignored), or an email domain such as @acme.com. "
         "With Invoicing, invoiced customers are added automatically.",
     )
-    drip_sender_daily_cap = fields.Integer(
+    outreach_sender_daily_cap = fields.Integer(
         string="Drip Emails per Sender per Day",
         default=150,
         help="Drip emails one sender (the user an email leaves as) may send per day, in the "
         "sender's time zone; the next ones wait for the next sending window. 0: no limit.",
     )
-    drip_sender_ramp_start = fields.Integer(
+    outreach_sender_ramp_start = fields.Integer(
         string="New Mailbox: First Day",
         default=20,
         help="Drip emails a new mailbox may send on its first day (new: since its first drip "
         "email, or the date set on the user). 0: no ramp.",
     )
-    drip_sender_ramp_step = fields.Integer(
+    outreach_sender_ramp_step = fields.Integer(
         string="New Mailbox: More per Day",
         default=10,
         help="Drip emails added to a new mailbox's daily limit each day, up to the daily cap.",
@@ -99,13 +99,13 @@ class ResCompany(models.Model):
     )
     outreach_retention_enabled = fields.Boolean(string="Anonymize Inactive Passive Talents")
     outreach_retention_months = fields.Integer(string="Retention (months)", default=24)
-    passive_occasion_auto_email = fields.Boolean(
+    outreach_occasion_auto_email = fields.Boolean(
         string="Send Occasion Emails Automatically",
         help="Work anniversaries and other occasions of passive candidates who prefer email are "
         "emailed automatically. Otherwise the recruiter gets an activity with the message ready "
         "to send or paste into LinkedIn.",
     )
-    passive_outreach_word_budget = fields.Integer(
+    outreach_word_budget = fields.Integer(
         string="Outreach Word Budget",
         default=150,
         help="Outreach templates longer than this many words are flagged as too long.",

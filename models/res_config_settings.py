@@ -25,14 +25,14 @@ class ResConfigSettings(models.TransientModel):
     outreach_excluded_employers = fields.Text(
         related="company_id.outreach_excluded_employers", readonly=False
     )
-    drip_sender_daily_cap = fields.Integer(
-        related="company_id.drip_sender_daily_cap", readonly=False
+    outreach_sender_daily_cap = fields.Integer(
+        related="company_id.outreach_sender_daily_cap", readonly=False
     )
-    drip_sender_ramp_start = fields.Integer(
-        related="company_id.drip_sender_ramp_start", readonly=False
+    outreach_sender_ramp_start = fields.Integer(
+        related="company_id.outreach_sender_ramp_start", readonly=False
     )
-    drip_sender_ramp_step = fields.Integer(
-        related="company_id.drip_sender_ramp_step", readonly=False
+    outreach_sender_ramp_step = fields.Integer(
+        related="company_id.outreach_sender_ramp_step", readonly=False
     )
     outreach_window_start = fields.Float(related="company_id.outreach_window_start", readonly=False)
     outreach_window_end = fields.Float(related="company_id.outreach_window_end", readonly=False)
@@ -66,12 +66,10 @@ class ResConfigSettings(models.TransientModel):
     outreach_retention_dry_run_count = fields.Integer(
         string="Retention Rule Would Anonymize", compute="_compute_outreach_dry_runs"
     )
-    passive_occasion_auto_email = fields.Boolean(
-        related="company_id.passive_occasion_auto_email", readonly=False
+    outreach_occasion_auto_email = fields.Boolean(
+        related="company_id.outreach_occasion_auto_email", readonly=False
     )
-    passive_outreach_word_budget = fields.Integer(
-        related="company_id.passive_outreach_word_budget", readonly=False
-    )
+    outreach_word_budget = fields.Integer(related="company_id.outreach_word_budget", readonly=False)
 
     @api.depends("company_id")
     def _compute_outreach_dry_runs(self):

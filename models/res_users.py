@@ -13,18 +13,18 @@ DIGEST_SECTIONS = ("replies", "not_nows", "matches", "drip_errors")
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    passive_weekly_digest = fields.Boolean(
+    outreach_weekly_digest = fields.Boolean(
         string="Passive Talents Weekly Digest",
         default=True,
         help="Every week, one email listing the replies to handle, the 'not now' that end, the "
         "matches for your open roles and your drips in error (sent only when there is something).",
     )
 
-    drip_sender_daily_cap = fields.Integer(
+    outreach_sender_daily_cap = fields.Integer(
         string="Drip Emails per Day",
         help="Drip emails this user may send per day as a sender; 0: the company's setting.",
     )
-    drip_sender_since = fields.Date(
+    outreach_sender_since = fields.Date(
         string="Mailbox Sending Since",
         help="Start of this mailbox's ramp (fewer drip emails per day while it is new). Set "
         "on its first drip email when empty; set an old date for a mailbox already warmed up.",
@@ -32,11 +32,11 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["passive_weekly_digest"]
+        return super().SELF_READABLE_FIELDS + ["outreach_weekly_digest"]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + ["passive_weekly_digest"]
+        return super().SELF_WRITEABLE_FIELDS + ["outreach_weekly_digest"]
 
     def _get_personal_mail_server(self):
         """This user's own outgoing mail server (Odoo's personal servers, owner_user_id), when
@@ -171,7 +171,7 @@ class ResUsers(models.Model):
             )
         }
         recruiters = self.browse([user.id for user in owners]).filtered(
-            lambda u: u.active and not u.share and u.passive_weekly_digest and u.email
+            lambda u: u.active and not u.share and u.outreach_weekly_digest and u.email
         )
         digests = recruiters._get_passive_digests()
         template = self.env.ref("hr_recruitment_passive.mail_template_passive_weekly_digest")

@@ -49,8 +49,8 @@ def build(env, total, due):
     # new-mailbox ramp), all at one employer (no per-employer cap)
     env.company.write(
         {
-            "drip_sender_daily_cap": 0,
-            "drip_sender_ramp_start": 0,
+            "outreach_sender_daily_cap": 0,
+            "outreach_sender_ramp_start": 0,
             "outreach_employer_cap_count": 0,
             "outreach_cap_short_count": 100,
             "outreach_cap_long_count": 100,

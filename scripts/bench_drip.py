@@ -86,8 +86,8 @@ def main(env):
             "outreach_cap_long_count": 100,
             "outreach_employer_cap_count": 0,
             # one sender sends them all: no daily cap nor new-mailbox ramp
-            "drip_sender_daily_cap": 0,
-            "drip_sender_ramp_start": 0,
+            "outreach_sender_daily_cap": 0,
+            "outreach_sender_ramp_start": 0,
         }
     )
     Enrollment = env["hr.recruitment.drip.enrollment"]

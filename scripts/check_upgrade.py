@@ -5,13 +5,19 @@ snapshot   write to PASSIVE_UPGRADE_OUT every stored value of every record of th
            models and of its fields on other models (hr.applicant), plus record counts
 legacy_crons  put the drip's scheduled action back as it was before one per cron worker
 crons      check the drip's scheduled actions after the upgrade (one per worker)
+legacy_fields  put the fields renamed in 19.0.2.0.0 back under their old names (columns, field
+           descriptions, xml ids) and the shipped templates back on the old helper names
+fields     after the upgrade: no old field or helper name left, the shipped templates render
 """
 
+import importlib.util
 import json
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from odoo.fields import Command
+from odoo.modules.module import get_module_path
 
 ADDON = "hr_recruitment_passive"
 step = os.environ["PASSIVE_UPGRADE_STEP"]
@@ -89,6 +95,23 @@ def fill():
     # an administrator's edits of noupdate data must survive the upgrade
     pool.write({"name": "Passive talent (renamed by the admin)"})
     env.ref(f"{ADDON}.ir_cron_recompute_engagement").write({"interval_number": 3})
+    # settings whose fields 19.0.2.0.0 renames: the values must follow the new names
+    env.company.write(
+        {
+            "outreach_sender_daily_cap": 77,
+            "outreach_sender_ramp_start": 5,
+            "outreach_sender_ramp_step": 4,
+            "outreach_occasion_auto_email": True,
+            "outreach_word_budget": 123,
+        }
+    )
+    env.ref("base.user_admin").write(
+        {
+            "outreach_sender_daily_cap": 42,
+            "outreach_sender_since": "2026-01-02",
+            "outreach_weekly_digest": True,
+        }
+    )
     env.cr.commit()
     print(f"UPGRADE CHECK: created {len(talents)} talents and {len(values)} touchpoints")
 
@@ -237,4 +260,69 @@ def crons():
     print(f"UPGRADE CHECK: drip scheduled actions {', '.join(DRIP_CRONS)} in place")
 
 
-{"fill": fill, "snapshot": snapshot, "legacy_crons": legacy_crons, "crons": crons}[step]()
+def _load_migration(version, name):
+    path = Path(get_module_path(ADDON)) / "migrations" / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"passive_upgrade_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHIPPED_TEMPLATES = ("mail_template_work_anniversary", "mail_template_recent_hires")
+
+
+def legacy_fields():
+    """Put the database back as 19.0.1.2.0 had it for what 19.0.2.0.0 renames: the company's
+    and the users' `drip_sender_*` / `passive_*` fields, and `object._passive_*()` in the shipped
+    (noupdate) templates."""
+    renames = _load_migration("19.0.2.0.0", "pre-rename_fields")
+    for model, names in renames.RENAMED_FIELDS.items():
+        for old, new in names.items():
+            renames.rename_field(env.cr, model, new, old)
+    for xmlid in SHIPPED_TEMPLATES:
+        template = env.ref(f"{ADDON}.{xmlid}")
+        env.cr.execute(
+            "UPDATE mail_template SET body_html = %s, subject = %s WHERE id = %s",
+            [
+                json.dumps({"en_US": template.body_html.replace("._outreach_", "._passive_")}),
+                json.dumps({"en_US": template.subject.replace("._outreach_", "._passive_")}),
+                template.id,
+            ],
+        )
+    env.cr.execute("SELECT count(*) FROM mail_template WHERE body_html::text LIKE '%._passive_%'")
+    legacy_templates = env.cr.fetchone()[0]
+    env.cr.commit()
+    print(
+        f"UPGRADE CHECK: {sum(map(len, renames.RENAMED_FIELDS.values()))} fields and "
+        f"{legacy_templates} templates set back to 19.0.1.2.0 names"
+    )
+
+
+def fields_renamed():
+    """After the upgrade: the old names are gone and the shipped templates render."""
+    renames = _load_migration("19.0.2.0.0", "pre-rename_fields")
+    for model, names in renames.RENAMED_FIELDS.items():
+        for old, new in names.items():
+            assert old not in env[model]._fields and new in env[model]._fields, (model, old)
+            assert env["ir.model.fields"]._get(model, new), (model, new)
+            assert not env["ir.model.fields"]._get(model, old), (model, old)
+    env.cr.execute("SELECT count(*) FROM mail_template WHERE body_html::text LIKE '%._passive_%'")
+    assert not env.cr.fetchone()[0], "a template still calls object._passive_*()"
+    talent = env["hr.applicant"].search(
+        [("is_passive_candidate", "=", True), ("pool_applicant_id", "!=", False)], limit=1
+    )
+    for xmlid in SHIPPED_TEMPLATES:
+        template = env.ref(f"{ADDON}.{xmlid}")
+        body = template._render_field("body_html", talent.ids)[talent.id]
+        assert "_outreach_" not in body and "_passive_" not in body, xmlid
+    print(f"UPGRADE CHECK: renamed fields migrated, {len(SHIPPED_TEMPLATES)} templates render")
+
+
+{
+    "fill": fill,
+    "snapshot": snapshot,
+    "legacy_crons": legacy_crons,
+    "crons": crons,
+    "legacy_fields": legacy_fields,
+    "fields": fields_renamed,
+}[step]()

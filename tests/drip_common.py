@@ -22,7 +22,7 @@ class DripCommon(PassiveCommon):
         # (one a week) would postpone the follow-ups 3 business days apart tested here
         cls.env.company.write({"outreach_cap_short_count": 3, "outreach_cap_long_count": 10})
         # no slow start for new mailboxes here (tests/test_drip_sender_limits.py tests it)
-        cls.env.company.drip_sender_ramp_start = 0
+        cls.env.company.outreach_sender_ramp_start = 0
         cls.user_officer.tz = "UTC"
         cls.talent_dan, cls.talent_eve = cls.env["hr.applicant"].create(
             [

@@ -165,7 +165,7 @@ class TestBoundariesDrip(BoundariesDripCommon):
 
     def test_occasion_and_bulk_share_carry_unsubscribe_and_notice(self):
         self.company.outreach_privacy_notice = "<p>Why you are hearing from us: a profile.</p>"
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         ada, bob = self.talent_ada, self.talent_bob
         with self.mock_mail_gateway():
             congratulation = self.occasion._prepare_messages(ada, date(2026, 3, 2))
@@ -286,7 +286,7 @@ class TestBoundariesDrip(BoundariesDripCommon):
         self.assertEqual(
             sms_drip.enroll(self.talent_bob)["skipped"][self.talent_bob.id][0], "opted_out"
         )
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         with self.mock_mail_gateway():
             self.assertFalse(self.occasion._prepare_messages(self.talent_bob, date(2026, 3, 2)))
             self._share(self.talent_ada | self.talent_bob)
@@ -349,7 +349,7 @@ class TestBoundariesDrip(BoundariesDripCommon):
 
     def test_caps_postpone_fourth_message_in_a_week(self):
         self.company.write({"outreach_cap_short_count": 3, "outreach_cap_long_count": 10})
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         self.talent_ada.current_role_start_date = "2021-03-03"
         self.drip.enroll(self.talent_ada | self.talent_bob)
         self._run_and_send()  # Monday: drip email 1 to Ada and Bob
@@ -469,7 +469,7 @@ class TestBoundariesEveryPath(BoundariesDripCommon):
             {
                 "outreach_cap_short_count": 5,
                 "outreach_cap_long_count": 10,
-                "passive_occasion_auto_email": True,
+                "outreach_occasion_auto_email": True,
             }
         )
         cls.talent_fay, cls.talent_gus = cls.env["hr.applicant"].create(
@@ -572,7 +572,7 @@ class TestBoundariesEveryPath(BoundariesDripCommon):
             emailed = self.occasion._prepare_messages(self.people, date(2026, 3, 2))
         self.assertEqual(emailed.applicant_id, gus)
         self.assertEqual(self._new_mails.mapped("res_id"), [gus.id])
-        self.company.passive_occasion_auto_email = False
+        self.company.outreach_occasion_auto_email = False
         planned = self.occasion._prepare_messages(self.people, date(2026, 3, 2))
         # an activity is the recruiter's own message: caps (automated messages) do not apply
         self.assertEqual(planned.applicant_id, self.talent_fay | gus)

@@ -20,7 +20,7 @@ class TestUnsubscribeOnTheWire(LocalSmtpMixin, BoundariesDripCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param("web.base.url", LONG_BASE_URL)
-        cls.company.passive_occasion_auto_email = True
+        cls.company.outreach_occasion_auto_email = True
         cls.occasion_cron = cls.env.ref("hr_recruitment_passive.ir_cron_occasion_messages")
 
     # --- reading the wire -------------------------------------------------------------

@@ -127,7 +127,7 @@ class TestCronQueries(DripCommon):
     # --- occasions ---------------------------------------------------------------------------
 
     def test_occasion_queries_flat(self):
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         started = (NOW - timedelta(days=3 * 365 + 1)).date()  # 2 March 2023: three years today
         self.assertEqual((started.month, started.day), (NOW.month, NOW.day))
         with self.mock_mail_gateway():

@@ -14,7 +14,7 @@ class TestDripAbWinner(DripCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.drip_sender_daily_cap = 0  # 260 first emails from one owner in one run
+        cls.company.outreach_sender_daily_cap = 0  # 260 first emails from one owner in one run
         cls.variant_a = cls.step_1.variant_ids
         cls.step_1.write(
             {

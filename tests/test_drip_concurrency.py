@@ -247,7 +247,7 @@ class TestDripConcurrency(TransactionCase):
     def _no_sender_limits(self):
         self._commit_values(
             lambda env: env.ref("base.main_company"),
-            {"drip_sender_daily_cap": 0, "drip_sender_ramp_start": 0},
+            {"outreach_sender_daily_cap": 0, "outreach_sender_ramp_start": 0},
         )
 
     def test_two_worker_actions_share_the_work(self):
@@ -289,7 +289,7 @@ class TestDripConcurrency(TransactionCase):
         finding the sender held by the other leaves its candidates due for a later run)."""
         self._commit_values(
             lambda env: env.ref("base.user_admin"),
-            {"drip_sender_daily_cap": 3, "drip_sender_since": "2020-01-01"},
+            {"outreach_sender_daily_cap": 3, "outreach_sender_since": "2020-01-01"},
         )
         self.assertEqual(self._run_workers([(1, 2), (2, 2)], batch_size=1), [])
         counts, _touchpoints, _steps = self._sent_per_applicant()

@@ -52,7 +52,7 @@ class TestDripPerformance(DripCommon):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("mail.batch_size", False)
         self.assertFalse(params.get_param("mail.batch_size"))
-        self.company.drip_sender_daily_cap = 0  # 213 emails from one owner today
+        self.company.outreach_sender_daily_cap = 0  # 213 emails from one owner today
         self._queries_to_process(3, "warmup")
         small = self._queries_to_process(10, "ten")
         large = self._queries_to_process(200, "twohundred")

@@ -16,7 +16,11 @@ class TestDripSenderLimits(DripCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write(
-            {"drip_sender_daily_cap": 3, "drip_sender_ramp_start": 0, "drip_sender_ramp_step": 0}
+            {
+                "outreach_sender_daily_cap": 3,
+                "outreach_sender_ramp_start": 0,
+                "outreach_sender_ramp_step": 0,
+            }
         )
 
     def _new_talents(self, count, tag):
@@ -84,9 +88,13 @@ class TestDripSenderLimits(DripCommon):
 
     def test_new_mailbox_ramps_up(self):
         self.company.write(
-            {"drip_sender_daily_cap": 150, "drip_sender_ramp_start": 2, "drip_sender_ramp_step": 1}
+            {
+                "outreach_sender_daily_cap": 150,
+                "outreach_sender_ramp_start": 2,
+                "outreach_sender_ramp_step": 1,
+            }
         )
-        self.assertFalse(self.user_officer.drip_sender_since)
+        self.assertFalse(self.user_officer.outreach_sender_since)
         talents = self._new_talents(6, "ramp")
         sent_per_day = []
         days = ("2026-03-02 10:00:00", "2026-03-03 10:00:00", "2026-03-04 10:00:00")
@@ -99,14 +107,18 @@ class TestDripSenderLimits(DripCommon):
                 sent_per_day.append(sum(self._first_step_mails(talents).values()) - before)
             if day == MONDAY:
                 # the mailbox's first drip email starts its ramp
-                self.assertEqual(self.user_officer.drip_sender_since, date(2026, 3, 2))
+                self.assertEqual(self.user_officer.outreach_sender_since, date(2026, 3, 2))
         self.assertEqual(sent_per_day, [2, 3, 1], "2 the first day, 3 the second, the last one")
         self.assertEqual(set(self._first_step_mails(talents).values()), {1})
 
     def test_mailbox_with_drip_history_is_not_new(self):
         """After an upgrade, a sender who sent drip emails long ago is not ramped again."""
         self.company.write(
-            {"drip_sender_daily_cap": 4, "drip_sender_ramp_start": 1, "drip_sender_ramp_step": 1}
+            {
+                "outreach_sender_daily_cap": 4,
+                "outreach_sender_ramp_start": 1,
+                "outreach_sender_ramp_step": 1,
+            }
         )
         old = self._new_talents(1, "old")
         self.env["hr.recruitment.touchpoint"].create(
@@ -128,7 +140,9 @@ class TestDripSenderLimits(DripCommon):
 
     def test_policy_decides_per_candidate_and_per_sender_in_one_call(self):
         Policy = self.env["hr.recruitment.contact.policy"]
-        self.user_officer.drip_sender_daily_cap = 1  # the user's own cap wins over the company's
+        self.user_officer.outreach_sender_daily_cap = (
+            1  # the user's own cap wins over the company's
+        )
         officer_talents = self._new_talents(2, "officer")
         manager_talents = self._new_talents(2, "manager")
         talents = officer_talents | manager_talents | self.talent_dan  # Dan is blacklisted

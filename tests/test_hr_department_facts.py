@@ -71,7 +71,7 @@ class TestRecentHireFacts(PassiveCommon):
         )
 
     def test_figures_from_employees_and_hired_applicants(self):
-        facts = self.application._passive_facts()
+        facts = self.application._outreach_facts()
         self.assertEqual(facts.department, "Platform")
         self.assertEqual(facts.hires_3m, 3, "two employees and one hired applicant")
         self.assertEqual(facts.hires_6m, 4)
@@ -100,14 +100,14 @@ class TestRecentHireFacts(PassiveCommon):
         self.assertIn("SRE", facts.open_role_names)
 
     def test_talent_uses_its_latest_application_and_cache(self):
-        facts = self.talent_ada._passive_facts()
+        facts = self.talent_ada._outreach_facts()
         self.assertEqual(facts.hires_6m, 4)
         self.assertIs(
-            self.talent_ada._passive_facts(), facts, "computed once per department and batch"
+            self.talent_ada._outreach_facts(), facts, "computed once per department and batch"
         )
 
     def test_no_department_gives_empty_facts(self):
-        facts = self.talent_bob._passive_facts()
+        facts = self.talent_bob._outreach_facts()
         self.assertFalse(facts)
         self.assertEqual(facts.hires_6m, 0)
 
@@ -119,7 +119,7 @@ class TestRecentHireFacts(PassiveCommon):
                 {"name": "Duo", "department_id": small.id, "contract_date_start": "2021-01-01"},
             ]
         )
-        facts = small._passive_hiring_facts()
+        facts = small._outreach_hiring_facts()
         self.assertEqual(facts.headcount, 2)
         self.assertIsNone(facts.average_tenure_years, "two people: it would reveal start dates")
 

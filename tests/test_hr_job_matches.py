@@ -257,14 +257,14 @@ class TestJobMatches(PassiveCommon):
                 }
             )
             self.assertEqual(
-                application._passive_match_reason(),
+                application._outreach_match_reason(),
                 "Python, Go; open to talk; said 'not now' until June 2027, now past",
             )
             template = self.env["mail.template"].create(
                 {
                     "name": "Match reason",
                     "model_id": self.env["ir.model"]._get_id("hr.applicant"),
-                    "subject": "Why you: {{ object._passive_match_reason() }}",
+                    "subject": "Why you: {{ object._outreach_match_reason() }}",
                 }
             )
             subject = template._render_field("subject", application.ids)[application.id]
@@ -274,12 +274,12 @@ class TestJobMatches(PassiveCommon):
             )
             # a talent written to from a drip: the drip's job
             self.assertEqual(
-                self.alice._passive_match_reason(self.backend_job),
+                self.alice._outreach_match_reason(self.backend_job),
                 "Python, Go; open to offers; available now",
             )
             self.assertTrue(
                 self.alice.with_context(outreach_drip_id=self.drip.id)
-                ._passive_match_reason()
+                ._outreach_match_reason()
                 .startswith("Python, Go")
             )
             # the application to this job excludes Bruno from the job's matches
@@ -337,7 +337,7 @@ class TestJobMatches(PassiveCommon):
                 "passive_auto_enroll_limit": 1,
             }
         )
-        result = self.backend_job._passive_auto_enroll()
+        result = self.backend_job._outreach_auto_enroll()
         self.assertFalse(result["enrollments"])
         self.assertEqual(result["skipped"][self.alice.id][0], "already_enrolled")
         note = self.backend_job.message_ids[0].preview

@@ -31,7 +31,7 @@ class TestTemplateQuality(PassiveCommon):
 
     def test_word_budget_is_a_company_setting(self):
         template = self._template(LONG_BODY)
-        self.company.passive_outreach_word_budget = 400
+        self.company.outreach_word_budget = 400
         issues = template._get_outreach_quality_issues(res_id=self.talent_ada.id)
         self.assertNotIn("words", self._messages(issues, "warning"))
 

@@ -28,7 +28,7 @@ class TestOccasion(PassiveCommon):
         return talent.touchpoint_ids.filtered(lambda t: t.kind == "congratulation")
 
     def test_anniversary_prepares_activity_with_message(self):
-        self.company.passive_occasion_auto_email = False
+        self.company.outreach_occasion_auto_email = False
         with self.mock_mail_gateway():
             self._run_cron()
         self.assertFalse(
@@ -49,7 +49,7 @@ class TestOccasion(PassiveCommon):
         self.assertFalse(self._congratulations(self.talent_bob), "Bob's anniversary is tomorrow")
 
     def test_anniversary_emailed_when_enabled_and_never_twice(self):
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         with self.mock_mail_gateway():
             self._run_cron()
             self._run_cron()
@@ -66,7 +66,7 @@ class TestOccasion(PassiveCommon):
         self.assertFalse(self.talent_ada.activity_ids)
 
     def test_linkedin_preference_gets_activity_even_with_auto_email(self):
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         self.talent_ada.preferred_channel = "linkedin"
         with self.mock_mail_gateway():
             self._run_cron()
@@ -76,7 +76,7 @@ class TestOccasion(PassiveCommon):
         self.assertEqual(len(self.talent_ada.activity_ids), 1)
 
     def test_gate_refuses_opted_out_and_do_not_contact(self):
-        self.company.passive_occasion_auto_email = True
+        self.company.outreach_occasion_auto_email = True
         self.talent_bob.write({"current_role_start_date": "2020-03-01"})
         self.talent_ada.outreach_opted_out = True
         self.talent_bob.write({"do_not_contact": True, "do_not_contact_reason": "Asked"})

@@ -8,7 +8,7 @@ class TestOccasionActivity(PassiveCommon):
     """Marking a prepared congratulation done marks its planned touchpoint done."""
 
     def test_activity_done_marks_touchpoint_done(self):
-        self.company.passive_occasion_auto_email = False
+        self.company.outreach_occasion_auto_email = False
         cron = self.env.ref("hr_recruitment_passive.ir_cron_occasion_messages")
         with freeze_time("2026-03-01 08:00:00"), self.enter_registry_test_mode():
             cron.method_direct_trigger()

@@ -168,7 +168,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
         self.assertFalse(self.smtp_server.messages)
 
     def test_recruiter_switches_it_off(self):
-        self.user_rita.with_user(self.user_rita).write({"passive_weekly_digest": False})
+        self.user_rita.with_user(self.user_rita).write({"outreach_weekly_digest": False})
         self._run_digest()
         recipients = {rcpt for m in self.smtp_server.messages for rcpt in m["rcpt_to"]}
         self.assertEqual(recipients, {"<olivia.officer@example.com>"})

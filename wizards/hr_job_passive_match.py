@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 
 
 class HrJobPassiveMatch(models.TransientModel):
-    """One passive talent matched to a job, as ranked by hr.job._passive_match_rows; the
+    """One passive talent matched to a job, as ranked by hr.job._outreach_match_rows; the
     rows of a job are rebuilt each time a recruiter opens them and belong to that recruiter."""
 
     _name = "hr.job.passive.match"
@@ -54,7 +54,7 @@ class HrJobPassiveMatch(models.TransientModel):
                     "excluded": row["excluded"],
                     "exclusion_reason": row["exclusion"],
                 }
-                for row in job._passive_match_rows()
+                for row in job._outreach_match_rows()
             ]
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
