@@ -21,8 +21,8 @@ class HrRecruitmentDripContent(models.AbstractModel):
     # ------------------------------------------------------
 
     def _get_content_step(self):
-        """The step whose message this is (hook: the step itself, or the variant's step)."""
-        raise NotImplementedError
+        """The step whose message this is: the step itself (a variant returns its step)."""
+        return self
 
     def _get_content_source(self, variant=None):
         """The record holding the message meant (hook: a step in an A/B test sends its
@@ -31,8 +31,13 @@ class HrRecruitmentDripContent(models.AbstractModel):
         return variant or self
 
     def _get_no_content_message(self):
-        """The sentence of the error raised when this message has nothing to send."""
-        raise NotImplementedError
+        """The sentence of the error raised when this message has nothing to send (a variant
+        also names its step and drip)."""
+        return self.env._(
+            "Step '%(step)s' has no message yet: choose %(what)s.",
+            step=self.name or self.env._("New"),
+            what=self._get_content_label(self.channel),
+        )
 
     # ------------------------------------------------------
     # CONTENT

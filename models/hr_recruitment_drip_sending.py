@@ -343,12 +343,11 @@ class HrRecruitmentDripSending(models.AbstractModel):
         drip = step.drip_id
         # sudo: the task text is rendered by the cron for the drip owner
         applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
+        source, engine, model_name = variant._get_render_sources()["body"]
         bodies = (
             self.env["mail.render.mixin"]
             .with_context(outreach_drip_id=drip.id)
-            ._render_template(
-                variant.body or "", "hr.applicant", applicants.ids, engine="inline_template"
-            )
+            ._render_template(source, model_name, applicants.ids, engine=engine)
         )
         redact = self.env["hr.applicant"]._outreach_redact_links
         activities = self._plan_owner_tasks(

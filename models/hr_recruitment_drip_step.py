@@ -298,20 +298,10 @@ class HrRecruitmentDripStep(models.Model):
     # MESSAGE (hr.recruitment.drip.content)
     # ------------------------------------------------------
 
-    def _get_content_step(self):
-        return self
-
     def _get_content_source(self, variant=None):
         """`variant`, else the first variant of an A/B test, else the step's own message."""
         self.ensure_one()
         return variant or (self.variant_ids[:1] if len(self.variant_ids) > 1 else self)
-
-    def _get_no_content_message(self):
-        return self.env._(
-            "Step '%(step)s' has no message yet: choose %(what)s.",
-            step=self.name or self.env._("New"),
-            what=self._get_content_label(self.channel),
-        )
 
     def _check_ready(self):
         """Raise a UserError naming the first step that cannot run (no content)."""
