@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize
 
-from ..const import OFFICER_GROUP
+from ..const import CANDIDATE_PROFILE_FIELDS, OFFICER_GROUP
 from ..tools.senders import is_known_sender, sender_address
 from .hr_recruitment_contact_policy import employer_key
 from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
@@ -13,13 +13,7 @@ from .hr_recruitment_touchpoint import TOUCHPOINT_CHANNELS
 # profile fields kept identical on a talent and its applications
 PASSIVE_PROFILE_FIELDS = (
     "is_passive_candidate",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "years_of_experience",
-    "openness",
-    "desired_timing",
-    "preferred_channel",
+    *CANDIDATE_PROFILE_FIELDS,
     "preferred_channel_confirmed",
     "do_not_contact",
     "do_not_contact_reason",

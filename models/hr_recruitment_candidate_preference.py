@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
-from ..const import OFFICER_GROUP
+from ..const import CANDIDATE_PROFILE_FIELDS, OFFICER_GROUP
 
 # the latest date a candidate may ask to be contacted again from
 SNOOZE_MAX_DAYS = 730
@@ -16,13 +16,7 @@ PERSONAL_DATA_FIELDS = (
     "email_from",
     "partner_phone",
     "linkedin_profile",
-    "current_company",
-    "current_job_title",
-    "current_role_start_date",
-    "years_of_experience",
-    "openness",
-    "desired_timing",
-    "preferred_channel",
+    *CANDIDATE_PROFILE_FIELDS,
     "outreach_frequency",
     "outreach_snoozed_until",
     "source_id",
