@@ -106,7 +106,6 @@ class ResCompany(models.Model):
         "to send or paste into LinkedIn.",
     )
     outreach_word_budget = fields.Integer(
-        string="Outreach Word Budget",
         default=150,
         help="Outreach templates longer than this many words are flagged as too long.",
     )
