@@ -10,6 +10,43 @@ LINKEDIN_BODY = (
 )
 
 
+def make_tour_drip(env, label, names, drip_name):
+    """Data of a browser tour: passive talents `names` in a pool of their own (emails
+    <first name>.<label>@example.com) and a one-step email drip `drip_name`."""
+    # the technical mailing of an email step is sent from the user's address
+    env.ref("base.user_admin").email = "admin@example.com"
+    pool = env["hr.talent.pool"].create({"name": f"Tour {label} pool"})
+    talents = env["hr.applicant"].create(
+        [
+            {
+                "partner_name": name,
+                "email_from": f"{name.split()[0].lower()}.{label}@example.com",
+                "talent_pool_ids": [Command.link(pool.id)],
+                "is_passive_candidate": True,
+            }
+            for name in names
+        ]
+    )
+    template = env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
+    drip = env["hr.recruitment.drip"].create(
+        {
+            "name": drip_name,
+            "step_ids": [
+                Command.create(
+                    {
+                        "name": "Hello",
+                        "channel": "email",
+                        "variant_ids": [
+                            Command.create({"name": "A", "mail_template_id": template.id})
+                        ],
+                    }
+                )
+            ],
+        }
+    )
+    return talents, drip
+
+
 class DripCommon(PassiveCommon):
     """Five talents (one blacklisted, one without email) and a 3-step drip:
     email; after 3 business days, email if not opened; after 5 days, LinkedIn task."""

@@ -1,5 +1,6 @@
-from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.hr_recruitment_passive.tests.drip_common import make_tour_drip
 
 
 @tagged("post_install", "-at_install")
@@ -9,37 +10,12 @@ class TestPassiveUiDripTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the technical mailing of an email step is sent from the user's address
-        cls.env.ref("base.user_admin").email = "admin@example.com"
-        pool = cls.env["hr.talent.pool"].create({"name": "Tour Data Pool"})
-        cls.talent_grace, cls.talent_linus, talent_ada = cls.env["hr.applicant"].create(
-            [
-                {
-                    "partner_name": name,
-                    "email_from": f"{name.split()[0].lower()}.tourist@example.com",
-                    "talent_pool_ids": [Command.link(pool.id)],
-                    "is_passive_candidate": True,
-                }
-                for name in ("Grace Tourist", "Linus Tourist", "Ada Analytics")
-            ]
-        )
         # a drip that already sent messages, for the analytics
-        template = cls.env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
-        cls.analytics_drip = cls.env["hr.recruitment.drip"].create(
-            {
-                "name": "Tour analytics drip",
-                "step_ids": [
-                    Command.create(
-                        {
-                            "name": "Hello",
-                            "channel": "email",
-                            "variant_ids": [
-                                Command.create({"name": "A", "mail_template_id": template.id})
-                            ],
-                        }
-                    )
-                ],
-            }
+        (cls.talent_grace, cls.talent_linus, talent_ada), cls.analytics_drip = make_tour_drip(
+            cls.env,
+            "tourist",
+            ("Grace Tourist", "Linus Tourist", "Ada Analytics"),
+            "Tour analytics drip",
         )
         enrollment = cls.analytics_drip.enroll(talent_ada)["enrollments"]
         step = cls.analytics_drip.step_ids

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.hr_recruitment_passive.tests.drip_common import make_tour_drip
 
 
 @tagged("post_install", "-at_install")
@@ -13,35 +14,11 @@ class TestPassiveUiDripStatesTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").email = "admin@example.com"
-        pool = cls.env["hr.talent.pool"].create({"name": "Tour States Pool"})
-        cls.grace, cls.linus, cls.ada = cls.env["hr.applicant"].create(
-            [
-                {
-                    "partner_name": name,
-                    "email_from": f"{name.split()[0].lower()}.states@example.com",
-                    "talent_pool_ids": [Command.link(pool.id)],
-                    "is_passive_candidate": True,
-                }
-                for name in ("Grace Failed", "Linus Snoozed", "Ada Running")
-            ]
-        )
-        template = cls.env.ref("hr_recruitment_passive.mail_template_drip_first_touch")
-        cls.drip = cls.env["hr.recruitment.drip"].create(
-            {
-                "name": "Tour states drip",
-                "step_ids": [
-                    Command.create(
-                        {
-                            "name": "Hello",
-                            "channel": "email",
-                            "variant_ids": [
-                                Command.create({"name": "A", "mail_template_id": template.id})
-                            ],
-                        }
-                    )
-                ],
-            }
+        (cls.grace, cls.linus, cls.ada), cls.drip = make_tour_drip(
+            cls.env,
+            "states",
+            ("Grace Failed", "Linus Snoozed", "Ada Running"),
+            "Tour states drip",
         )
         enrollments = cls.drip.enroll(cls.grace | cls.linus | cls.ada)["enrollments"]
         cls.enrollment = {e.applicant_id: e for e in enrollments.sudo()}
