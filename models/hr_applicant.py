@@ -523,6 +523,8 @@ class HrApplicant(models.Model):
         snoozed, quiet or capped candidate is excluded (the mailing's schedule, not our sending
         window, decides the time)."""
         opt_out = set()
+        # hr.applicant has no such method in Odoo 19 (mass_mailing asks with hasattr, as here);
+        # another addon defining it keeps its own exclusions
         if hasattr(super(), "_mailing_get_opt_out_list"):
             opt_out = set(super()._mailing_get_opt_out_list(mailing))
         domain = Domain(mailing._get_recipients_domain())
