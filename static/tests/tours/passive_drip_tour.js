@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openPassiveCandidates } from "./tour_helper";
 
 function addStep({ name, channel, delay, template, body, fallbackField, previewFor, previewText }) {
     const steps = [
@@ -169,18 +170,7 @@ registry.category("web_tour.tours").add("hr_recruitment_passive_drip_tour", {
             content: "The drip is saved",
             trigger: ".o_form_view .o_form_saved",
         },
-        {
-            content: "Open the Passive Candidates menu",
-            trigger:
-                "button[data-menu-xmlid='hr_recruitment_passive.menu_hr_recruitment_passive_root']",
-            run: "click",
-        },
-        {
-            content: "Go to the passive candidate list",
-            trigger:
-                "a[data-menu-xmlid='hr_recruitment_passive.menu_hr_recruitment_passive_candidates']",
-            run: "click",
-        },
+        ...openPassiveCandidates(),
         {
             content: "Select Grace",
             trigger: ".o_list_view .o_data_row:contains(Grace Tourist) .o_list_record_selector input",

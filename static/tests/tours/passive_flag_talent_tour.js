@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openPassiveCandidates } from "./tour_helper";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A recruiter finds an existing talent in a talent pool, flags it as passive and fills its
@@ -100,18 +101,7 @@ registry.category("web_tour.tours").add("hr_recruitment_passive_flag_talent_tour
             content: "The profile is saved",
             trigger: ".o_form_view .o_form_saved",
         },
-        {
-            content: "Open the Passive Candidates menu",
-            trigger:
-                "button[data-menu-xmlid='hr_recruitment_passive.menu_hr_recruitment_passive_root']",
-            run: "click",
-        },
-        {
-            content: "Go to the passive candidate list",
-            trigger:
-                "a[data-menu-xmlid='hr_recruitment_passive.menu_hr_recruitment_passive_candidates']",
-            run: "click",
-        },
+        ...openPassiveCandidates(),
         {
             content: "The talent is listed with its profile",
             trigger:
