@@ -337,14 +337,7 @@ class HrApplicant(models.Model):
         """Classify the latest unclassified reply of the candidate (from the candidate form)."""
         self.ensure_one()
         reply = self.env["hr.recruitment.touchpoint"].search(
-            [
-                ("applicant_id", "=", self._get_talent().id),
-                ("direction", "=", "inbound"),
-                ("kind", "=", "reply"),
-                ("outcome", "!=", "planned"),
-                ("auto_reply", "=", False),
-                ("reply_class", "=", False),
-            ],
+            [("applicant_id", "=", self._get_talent().id), ("reply_status", "=", "to_classify")],
             limit=1,
         )
         if not reply:

@@ -268,16 +268,9 @@ class HrRecruitmentTouchpoint(models.Model):
                 vals.setdefault("origin_applicant_id", origin_id)
                 vals["applicant_id"] = talent_by_applicant[origin_id]
         touchpoints = super().create(vals_list)
-        # a real reply stops the drips (an out-of-office answer is created with auto_reply, a
-        # third party's email as a note)
-        replies = touchpoints.filtered(
-            lambda t: (
-                t.direction == "inbound"
-                and t.kind == "reply"
-                and not t.auto_reply
-                and t.outcome != "planned"
-            )
-        )
+        # a real reply of the candidate stops the drips (not an out-of-office answer, nor a
+        # third party's email)
+        replies = touchpoints.filtered(lambda t: t._is_classifiable_reply())
         if replies:
             replies.applicant_id._outreach_stop("replied")
         return touchpoints

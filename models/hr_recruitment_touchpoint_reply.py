@@ -54,7 +54,7 @@ class HrRecruitmentTouchpointReply(models.AbstractModel):
             )
 
     def _is_classifiable_reply(self):
-        """A real reply of the candidate (the Replies report and its to-do list)."""
+        """A real reply of the candidate: it stops drips and waits in the Replies to-do list."""
         self.ensure_one()
         return (
             self.direction == "inbound"

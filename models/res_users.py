@@ -76,11 +76,7 @@ class ResUsers(models.Model):
         Touchpoint = self.env["hr.recruitment.touchpoint"].sudo()
         replies = Touchpoint.search(
             [
-                ("direction", "=", "inbound"),
-                ("kind", "=", "reply"),
-                ("reply_class", "=", False),
-                ("auto_reply", "=", False),
-                ("outcome", "!=", "planned"),
+                ("reply_status", "=", "to_classify"),
                 ("date", ">", now - timedelta(days=7)),
                 ("date", "<=", now),
                 "|",

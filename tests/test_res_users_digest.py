@@ -74,6 +74,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
         reply(cls.talent_ada, 10, "An old reply")
         reply(cls.talent_ada, 1, "Out of office", auto_reply=True)
         reply(cls.talent_ada, 1, "Already classified", reply_class="interested")
+        reply(cls.talent_ada, 1, "Colleague in copy", third_party=True)
         reply(cls.talent_rita, 3, "Rita's candidate answered")
         cls.talent_bob.outreach_snoozed_until = TODAY + timedelta(days=3)
         cls.talent_cy.outreach_snoozed_until = TODAY + timedelta(days=20)
@@ -134,7 +135,7 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
         # a new reply to handle, with a link into Odoo
         self.assertIn(f'href="{base_url}/odoo/hr.applicant/{self.talent_html.id}"', olivia)
         self.assertIn("Sounds &lt;i&gt;good&lt;/i&gt;, call me", olivia)
-        for not_listed in ("An old reply", "Out of office", "Already classified"):
+        for not_listed in ("An old reply", "Out of office", "Already classified", "Colleague"):
             self.assertNotIn(not_listed, olivia)
         # Bob's "not now" ends this week; Cy's in 20 days
         self.assertIn("Bob Builder", olivia)
