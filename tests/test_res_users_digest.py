@@ -213,12 +213,9 @@ class TestWeeklyDigest(LocalSmtpMixin, PassiveCommon):
         )
         self._run_digest()
         olivia = self._html_to("olivia.officer@example.com")
-        if hasattr(self.env["hr.job"], "_get_passive_matches"):
-            # the job's recruiter hears of it, whoever follows the talent
-            self.assertIn(f'/odoo/hr.applicant/{rhea.id}">Rhea Rust</a>: Rustacean', olivia)
-        else:
-            self.assertIn("No matches.", olivia)
-            self.assertNotIn("Rustacean", olivia)
+        # the job's recruiter hears of it, whoever follows the talent
+        self.assertIn(f'/odoo/hr.applicant/{rhea.id}">Rhea Rust</a>: Rustacean', olivia)
+        self.assertNotIn("No matches.", olivia)
 
     def test_not_now_reply_dates_listed(self):
         """A 'not now' reply's date counts even when the talent's snooze was changed since."""
