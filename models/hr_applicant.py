@@ -426,20 +426,24 @@ class HrApplicant(models.Model):
             }
         else:
             return
-        # sudo: the gateway or an interviewer posts: touchpoints are created for officers
-        self.env["hr.recruitment.touchpoint"].sudo().create(
-            {
-                "applicant_id": self.id,
-                "channel": "email",
-                "job_id": self.job_id.id,
-                "mail_message_id": message.id,
-                "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
-                **vals,
-            }
+        touchpoint = (
+            self.env["hr.recruitment.touchpoint"]
+            # sudo: the gateway or an interviewer posts: touchpoints are created for officers
+            .sudo()
+            .create(
+                {
+                    "applicant_id": self.id,
+                    "channel": "email",
+                    "job_id": self.job_id.id,
+                    "mail_message_id": message.id,
+                    "date": fields.Datetime.now(),  # receipt time: header dates are unreliable
+                    **vals,
+                }
+            )
         )
         if vals.get("auto_reply") and not vals.get("third_party"):
             until = self.env.context["outreach_auto_reply"].get("until")
-            self._outreach_handle_auto_reply(message, until)
+            self._outreach_handle_auto_reply(touchpoint, until)
 
     def _outreach_inbound_touchpoint_values(self, message):
         """Touchpoint values of an email received on this candidate's thread: the candidate's
@@ -487,15 +491,10 @@ class HrApplicant(models.Model):
         known = set(records.mapped("email_normalized")) | set(partners.mapped("email_normalized"))
         return is_known_sender(email_from, known)
 
-    def _outreach_handle_auto_reply(self, message, until):
-        """An out-of-office answer: note it on its touchpoint and pause drips until the
-        return date when one was read (it neither stops drips nor counts as engagement)."""
-        touchpoint = (
-            self.env["hr.recruitment.touchpoint"]
-            # sudo: mail gateway: the auto-reply's touchpoint was just logged as superuser
-            .sudo()
-            .search([("mail_message_id", "=", message.id)], limit=1)
-        )
+    def _outreach_handle_auto_reply(self, touchpoint, until):
+        """An out-of-office answer (`touchpoint`, just logged): note it on the touchpoint and
+        pause drips until the return date when one was read (it neither stops drips nor
+        counts as engagement)."""
         note = (
             self.env._("Auto-reply (out of office until %(date)s)", date=until)
             if until
