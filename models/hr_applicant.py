@@ -209,7 +209,7 @@ class HrApplicant(models.Model):
                 }
                 if missing:
                     applicant.sudo().with_context(passive_profile_sync=True).write(
-                        self._convert_to_write_vals(missing)
+                        applicant._convert_to_write(missing)
                     )
         # an application to a job created for a talent in a drip: the talent applied
         applied = applicants.filtered(
@@ -245,13 +245,6 @@ class HrApplicant(models.Model):
         """Date the timing when it is given: the availability forecast counts from it."""
         if vals.get("desired_timing") and "desired_timing_date" not in vals:
             vals["desired_timing_date"] = fields.Date.context_today(self)
-
-    @api.model
-    def _convert_to_write_vals(self, values):
-        return {
-            fname: value.id if isinstance(value, models.BaseModel) else value
-            for fname, value in values.items()
-        }
 
     def _sync_passive_profile(self, profile_vals):
         """Keep the profile identical on a talent and all its applications."""
