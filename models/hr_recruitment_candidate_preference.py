@@ -138,10 +138,10 @@ class HrRecruitmentCandidatePreference(models.AbstractModel):
         """A planned follow-up touchpoint on `until` and a to-do for the talent's recruiter."""
         internal_user = self.env.user if self.env.user._is_internal() else self.env["res.users"]
         today = fields.Date.context_today(self)
-        for talent in self:
-            recruiter = talent.user_id or internal_user
-            # sudo: the planned follow-up is logged for the public preference page too
-            self.env["hr.recruitment.touchpoint"].sudo().create(
+        recruiters = {talent: talent.user_id or internal_user for talent in self}
+        # sudo: the planned follow-up is logged for the public preference page too
+        self.env["hr.recruitment.touchpoint"].sudo().create(
+            [
                 {
                     "applicant_id": talent.id,
                     "date": datetime.combine(until, time.min),
@@ -153,7 +153,10 @@ class HrRecruitmentCandidatePreference(models.AbstractModel):
                     ),
                     "user_id": recruiter.id,
                 }
-            )
+                for talent, recruiter in recruiters.items()
+            ]
+        )
+        for talent, recruiter in recruiters.items():
             if recruiter:
                 talent.activity_schedule(
                     act_type_xmlid="mail.mail_activity_data_todo",
