@@ -1,3 +1,5 @@
+import email
+import email.policy
 import re
 from datetime import timedelta
 
@@ -9,10 +11,11 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.hr_recruitment_passive.tools.outreach_token import to_base36
 
 from .common import PassiveCommon
+from .local_smtp import LocalSmtpMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPreferenceCenter(PassiveCommon, HttpCase):
+class TestPreferenceCenter(LocalSmtpMixin, PassiveCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -171,17 +174,24 @@ class TestPreferenceCenter(PassiveCommon, HttpCase):
         self.assertEqual(self._preferences(self.talent_ada).boundary_event, "opt_out")
 
     def test_headers_reach_the_sent_email(self):
-        with self.mock_mail_gateway():
-            self.talent_ada.with_user(self.user_officer).message_post(
-                body="Hello",
-                partner_ids=self.talent_ada.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                mail_headers=self.talent_ada.sudo()._get_outreach_mail_headers(),
-            )
-        sent = self._mails[0]
-        self.assertEqual(sent["headers"]["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
-        self.assertIn("/recruitment/unsubscribe/", sent["headers"]["List-Unsubscribe"])
+        message = self.talent_ada.with_user(self.user_officer).message_post(
+            body="Hello",
+            partner_ids=self.talent_ada.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            mail_headers=self.talent_ada.sudo()._get_outreach_mail_headers(),
+        )
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        with self.sending_over_smtp():
+            mails.send()
+        # what left over SMTP, not what we meant to send
+        sent = email.message_from_bytes(
+            self.raw_message_to("ada@example.com"), policy=email.policy.default
+        )
+        self.assertEqual(
+            sent["List-Unsubscribe"], f"<{self.talent_ada._get_outreach_unsubscribe_url()}>"
+        )
+        self.assertEqual(sent["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
 
     def test_email_marketing_unsubscribe_opts_out(self):
         mailing = self.env["mailing.mailing"].create(
