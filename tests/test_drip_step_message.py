@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
@@ -65,6 +66,17 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         )
         self.assertTrue(step.ab_testing)
         self.assertFalse(step.mail_template_id)
+
+    def test_step_without_message_refuses_enrollment(self):
+        """A step saved without a message has no variant: enrolling names it and what to
+        choose, and enrolls nobody."""
+        empty = self.env["hr.recruitment.drip.step"].create(
+            {"drip_id": self.drip.id, "sequence": 99, "name": "Call", "channel": "phone"}
+        )
+        self.assertFalse(empty.variant_ids)
+        with self.assertRaisesText(UserError, "Step 'Call' has no message yet: choose a message"):
+            self.drip.enroll(self.talent_ada)
+        self.assertFalse(self._enrollments())
 
     def test_preview_unsaved_step(self):
         """The preview renders what the owner is typing, before the step is saved; the text
