@@ -175,6 +175,18 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         self.assertEqual(list(missing), [self.talent_cy.id])
         self.assertEqual(missing[self.talent_cy.id], self.field_company)
 
+    def test_required_field_names_follow_the_rows(self):
+        """The cached names of the required candidate fields follow the row's field (a
+        candidate write releases held enrollments only for these)."""
+        Template = self.env["mail.template"]
+        self.assertIn("current_company", Template._outreach_required_field_names())
+        self.field_company.field_id = self.env["ir.model.fields"]._get(
+            "hr.applicant", "current_job_title"
+        )
+        names = Template._outreach_required_field_names()
+        self.assertIn("current_job_title", names)
+        self.assertNotIn("current_company", names)
+
     def test_natural_wording(self):
         self.assertEqual(
             with_indefinite_article("Experienced Developer"), "an Experienced Developer"
