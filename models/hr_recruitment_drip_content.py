@@ -93,10 +93,7 @@ class HrRecruitmentDripContent(models.AbstractModel):
         self.ensure_one()
         self._check_content(variant)
         step = self._get_content_step()
-        context = {
-            "outreach_drip_id": step.drip_id._origin.id or False,
-            "outreach_step_id": step._origin.id or False,
-        }
+        context = self._get_render_context()
         applicant = applicant.with_context(**context)
         sources = self._get_render_sources(variant)
         Render = self.env["mail.render.mixin"].with_context(**context)
@@ -132,12 +129,20 @@ class HrRecruitmentDripContent(models.AbstractModel):
             )
         return result
 
+    def _get_render_context(self):
+        """The context templates render in for this message: its drip and step (the sender,
+        the job and the links the placeholders read)."""
+        step = self._get_content_step()
+        return {
+            "outreach_drip_id": step.drip_id._origin.id or False,
+            "outreach_step_id": step._origin.id or False,
+        }
+
     def _find_failing_placeholders(self, source, applicant):
-        """[(expression, error)] for each placeholder of `source` failing on `applicant`."""
+        """[(expression, error)] for each placeholder of `source` failing on `applicant`,
+        rendered in the same context as the whole message."""
         failures = []
-        Render = self.env["mail.render.mixin"].with_context(
-            outreach_drip_id=self._get_content_step().drip_id._origin.id or False
-        )
+        Render = self.env["mail.render.mixin"].with_context(**self._get_render_context())
         for inline, qweb in PLACEHOLDER_RE.findall(source or ""):
             expression = (inline or qweb).strip()
             try:

@@ -306,17 +306,9 @@ class HrRecruitmentDripStep(models.Model):
     def _check_ready(self):
         """Raise a UserError naming the first step that cannot run (no content)."""
         for step in self:
-            if not step.variant_ids:
-                raise UserError(
-                    self.env._(
-                        "Step '%(step)s' of drip '%(drip)s' has no message: add a variant with "
-                        "a template or a text.",
-                        step=step.name,
-                        drip=step.drip_id.name,
-                    )
-                )
             step._check_variant_split()
-            step.variant_ids._check_content()
+            # a step without a variant has no message: its own check says what to choose
+            (step.variant_ids or step)._check_content()
         self.variant_ids.filtered("split_percent")._check_quality()
 
     # ------------------------------------------------------

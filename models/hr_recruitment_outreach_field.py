@@ -32,15 +32,12 @@ class HrRecruitmentOutreachField(models.Model):
 
     _field_unique = models.UniqueIndex("(field_id)", "This candidate field is already listed.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
     def write(self, vals):
         res = super().write(vals)
-        self.env.registry.clear_cache()
+        # the field names some template requires are cached (_outreach_required_field_names);
+        # a new row is required by no template until one links it (which clears the cache)
+        if "field_id" in vals:
+            self.env.registry.clear_cache()
         return res
 
 

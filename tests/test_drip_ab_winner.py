@@ -86,10 +86,15 @@ class TestDripAbWinner(DripCommon):
             {"partner_name": "Late", "email_from": "late@example.com", "is_passive_candidate": True}
         )
         enrollment = self.drip.enroll(newcomer)["enrollments"]
-        picked = self.env["hr.recruitment.drip.step.variant"]._pick_for(
-            enrollment, step.variant_ids
+        with self.mock_mail_gateway():
+            self._run_drip_cron()
+        sent = enrollment.touchpoint_ids
+        self.assertEqual(sent.variant_id, self.variant_a)
+        self.assertEqual(sent.mail_template_id, self.variant_a.mail_template_id)
+        self.assertEqual(
+            self._drip_mails(step).filtered(lambda m: m.res_id == newcomer.id).mailing_id,
+            self.variant_a.mailing_id,
         )
-        self.assertEqual(picked[self.variant_a], enrollment)
 
     def test_no_verdict_without_enough_evidence(self):
         by_variant = self._send_first_step()

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
@@ -65,6 +66,17 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         )
         self.assertTrue(step.ab_testing)
         self.assertFalse(step.mail_template_id)
+
+    def test_step_without_message_refuses_enrollment(self):
+        """A step saved without a message has no variant: enrolling names it and what to
+        choose, and enrolls nobody."""
+        empty = self.env["hr.recruitment.drip.step"].create(
+            {"drip_id": self.drip.id, "sequence": 99, "name": "Call", "channel": "phone"}
+        )
+        self.assertFalse(empty.variant_ids)
+        with self.assertRaisesText(UserError, "Step 'Call' has no message yet: choose a message"):
+            self.drip.enroll(self.talent_ada)
+        self.assertFalse(self._enrollments())
 
     def test_preview_unsaved_step(self):
         """The preview renders what the owner is typing, before the step is saved; the text
@@ -162,6 +174,18 @@ class TestDripStepMessage(LocalSmtpMixin, DripCommon):
         missing = sms_template._outreach_missing_fields(self.talents)
         self.assertEqual(list(missing), [self.talent_cy.id])
         self.assertEqual(missing[self.talent_cy.id], self.field_company)
+
+    def test_required_field_names_follow_the_rows(self):
+        """The cached names of the required candidate fields follow the row's field (a
+        candidate write releases held enrollments only for these)."""
+        Template = self.env["mail.template"]
+        self.assertIn("current_company", Template._outreach_required_field_names())
+        self.field_company.field_id = self.env["ir.model.fields"]._get(
+            "hr.applicant", "current_job_title"
+        )
+        names = Template._outreach_required_field_names()
+        self.assertIn("current_job_title", names)
+        self.assertNotIn("current_company", names)
 
     def test_natural_wording(self):
         self.assertEqual(

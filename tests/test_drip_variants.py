@@ -1,13 +1,16 @@
+from email import message_from_bytes, policy
+
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from .drip_common import MONDAY, DripCommon
+from .local_smtp import LocalSmtpMixin
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(MONDAY)
-class TestDripVariants(DripCommon):
+class TestDripVariants(LocalSmtpMixin, DripCommon):
     """A/B variants: split, the variant on each touchpoint, statistics per variant and step."""
 
     def test_ab_split_and_statistics(self):
@@ -40,8 +43,11 @@ class TestDripVariants(DripCommon):
             ]
         )
         self.drip.enroll(talents)
-        with self.mock_mail_gateway():
+        with self.sending_over_smtp():
             self._run_drip_cron()
+            self.env.flush_all()
+            self.env["mail.mail"].sudo().process_email_queue()
+            self.env.invalidate_all()
         touchpoints = self._enrollments().touchpoint_ids
         self.assertEqual(len(touchpoints), 20)
         by_variant = {
@@ -51,6 +57,15 @@ class TestDripVariants(DripCommon):
         self.assertTrue(by_variant[variant_a] and by_variant[variant_b], "both variants went out")
         for variant, sent in by_variant.items():
             self.assertEqual(sent.mailing_trace_id.mass_mailing_id, variant.mailing_id)
+        # what reached the mail server: each candidate got their variant's own template
+        for touchpoint in touchpoints:
+            raw = self.raw_message_to(touchpoint.applicant_id.email_from)
+            subject = message_from_bytes(raw, policy=policy.default)["Subject"]
+            self.assertEqual(
+                subject.startswith("Re: "),
+                touchpoint.variant_id == variant_b,
+                f"{subject}: the follow-up template is variant B's only",
+            )
         # the split is stable: the same enrollment always gets the same variant
         enrollment = touchpoints[0].enrollment_id
         picked = self.env["hr.recruitment.drip.step.variant"]._pick_for(
