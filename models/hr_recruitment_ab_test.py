@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..tools.ab_statistics import chi_square_sf, chi_square_statistic, two_proportion_z_test
+from ..tools.ab_statistics import two_proportion_z_test
 
 # Thresholds for "a variant wins with enough evidence" (see README, "Learning what works"):
 AB_MIN_SENT = 100  # every variant sent to at least this many candidates
@@ -26,7 +26,6 @@ class HrRecruitmentAbTest(models.AbstractModel):
             'leader', 'runner_up': keys,
             'z', 'p_value': two-proportion z-test of leader vs runner-up (two-sided),
             'alpha': significance level after Bonferroni correction,
-            'chi2', 'chi2_p_value': chi-square test of independence over all variants,
             'lift': relative lift of the leader over the runner-up (None if runner-up is 0 %),
             'winner': leader's key when it wins with enough evidence, else False,
             'reason': one sentence saying why there is, or is not yet, a winner.
@@ -39,8 +38,6 @@ class HrRecruitmentAbTest(models.AbstractModel):
         z, p_value = two_proportion_z_test(
             leader["successes"], leader["sent"], runner_up["successes"], runner_up["sent"]
         )
-        chi2, dof = chi_square_statistic(rows)
-        chi2_p_value = chi_square_sf(chi2, dof) if dof else 1.0
         alpha = AB_ALPHA / (len(rows) - 1)
         lift = (
             (leader["rate"] - runner_up["rate"]) / runner_up["rate"] if runner_up["rate"] else None
@@ -52,8 +49,6 @@ class HrRecruitmentAbTest(models.AbstractModel):
             "z": z,
             "p_value": p_value,
             "alpha": alpha,
-            "chi2": chi2,
-            "chi2_p_value": chi2_p_value,
             "lift": lift,
             "winner": False,
         }
