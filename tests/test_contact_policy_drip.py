@@ -111,6 +111,17 @@ class BoundariesDripCommon(DripCommon, SMSCase):
         wizard.resource_id = self.resource
         return wizard.save().action_share()
 
+    def _bob_wrote_to_us(self):
+        """Bob wrote to us once: not a sourced candidate, no privacy notice due."""
+        self.env["mail.message"].create(
+            {
+                "model": "hr.applicant",
+                "res_id": self.talent_bob.id,
+                "message_type": "email",
+                "body": "Hello, I applied last year",
+            }
+        )
+
     def _assert_opted_out(self, talent, enrollment):
         self.assertTrue(talent.outreach_opted_out)
         self.assertTrue(
@@ -126,15 +137,7 @@ class TestBoundariesDrip(BoundariesDripCommon):
         self.company.outreach_privacy_notice = (
             "<p>Why you are hearing from us: a public profile.</p>"
         )
-        # Bob wrote to us once: not sourced, no notice due
-        self.env["mail.message"].create(
-            {
-                "model": "hr.applicant",
-                "res_id": self.talent_bob.id,
-                "message_type": "email",
-                "body": "Hello, I applied last year",
-            }
-        )
+        self._bob_wrote_to_us()
         self.drip.enroll(self.talent_ada | self.talent_bob)
         mails = self._run_and_send()
         ada_mail = self._sent_to(mails, self.talent_ada)
@@ -619,15 +622,7 @@ class TestPrivacyNoticeOnTheWire(LocalSmtpMixin, BoundariesDripCommon):
 
     def test_notice_reaches_the_sourced_candidate_once(self):
         self.company.outreach_privacy_notice = "<p>Why you are hearing from us: a profile.</p>"
-        # Bob wrote to us once: not sourced, no notice due
-        self.env["mail.message"].create(
-            {
-                "model": "hr.applicant",
-                "res_id": self.talent_bob.id,
-                "message_type": "email",
-                "body": "Hello, I applied last year",
-            }
-        )
+        self._bob_wrote_to_us()
         self.drip.enroll(self.talent_ada | self.talent_bob)
         self._run_and_deliver()
         ada_html = self._html_to(self.talent_ada)
