@@ -166,12 +166,8 @@ class HrRecruitmentContactPolicy(models.AbstractModel):
 
     @api.model
     def _sender_is_limited(self, user):
-        company = user.company_id
-        return bool(
-            user.outreach_sender_daily_cap > 0
-            or company.outreach_sender_daily_cap > 0
-            or company.outreach_sender_ramp_start > 0
-        )
+        """Whether `user` has a daily limit at all (a cap or a new-mailbox ramp)."""
+        return self._sender_daily_limit(user, fields.Date.today(), None) is not None
 
     @api.model
     def _hold_senders(self, users):

@@ -503,7 +503,8 @@ class HrRecruitmentRetention(models.AbstractModel):
 
     @api.model
     def _cron_anonymize_expired(self, batch_size=100):
-        """Daily: anonymize the expired passive talents of each company whose rule is on."""
+        """Daily: anonymize the expired passive talents of each company whose rule is on, and
+        in every company the talents whose deletion request is due."""
         cron = self.env["ir.cron"]
         # the scheduled action runs for every company, not the ones of its user
         companies = self.env["res.company"].sudo().search([], limit=None)

@@ -121,6 +121,9 @@ class ResCompany(models.Model):
         "outreach_cleanup_min_messages",
         "outreach_reengage_months",
         "outreach_retention_months",
+        "outreach_sender_daily_cap",
+        "outreach_sender_ramp_start",
+        "outreach_sender_ramp_step",
     )
     def _check_outreach_numbers(self):
         for company in self:
@@ -131,6 +134,9 @@ class ResCompany(models.Model):
                     company.outreach_gap_after_no_days,
                     company.outreach_employer_cap_count,
                     company.outreach_reengage_months,
+                    company.outreach_sender_daily_cap,
+                    company.outreach_sender_ramp_start,
+                    company.outreach_sender_ramp_step,
                 )
                 < 0
                 or min(

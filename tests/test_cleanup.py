@@ -154,3 +154,63 @@ class TestOutreachCleanup(PassiveCommon):
             | self.talents["TwoOnly"]
             | self.talents["Recent"],
         )
+
+    def test_run_changes_exactly_each_company_dry_run(self):
+        """Each company's talents are judged by its own settings, and the daily run changes
+        exactly the talents the two companies' dry runs listed."""
+        company_b = self.env["res.company"].create(
+            {
+                "name": "Cleanup B Co",
+                "outreach_cleanup_min_messages": 2,
+                "outreach_cleanup_days": 30,
+                "outreach_cleanup_remove_pools": True,
+            }
+        )
+        b_two, b_one = (
+            self.env["hr.applicant"]
+            .with_company(company_b)
+            .create(
+                [
+                    {
+                        "partner_name": name,
+                        "email_from": f"{name.lower()}@example.com",
+                        "talent_pool_ids": [Command.link(self.pool.id)],
+                        "is_passive_candidate": True,
+                        "company_id": company_b.id,
+                    }
+                    for name in ("BeaTwo", "BenOne")
+                ]
+            )
+        )
+        self.env["hr.recruitment.touchpoint"].create(
+            [
+                {
+                    "applicant_id": talent.id,
+                    "channel": "email",
+                    "kind": "follow_up",
+                    "outcome": "sent",
+                    "automated": True,
+                    "date": NOW - timedelta(days=days_ago),
+                }
+                for talent, days_ago in ((b_two, 60), (b_two, 40), (b_one, 60))
+            ]
+        )
+        Cleanup = self.env["hr.recruitment.cleanup"]
+        dry_run_a, dry_run_b = Cleanup._dry_run(self.company), Cleanup._dry_run(company_b)
+        # B's thresholds (2 messages, 30 days) do not apply to A's TwoOnly and Recent
+        self.assertEqual(dry_run_a, self.talents["Silent"] | self.talents["AutoReplied"])
+        self.assertEqual(dry_run_b, b_two)
+        Applicant = self.env["hr.applicant"].with_context(active_test=False)
+        fields_read = ["unresponsive_date", "reengage_after", "outreach_status", "talent_pool_ids"]
+        before = {values["id"]: values for values in Applicant.search([]).read(fields_read)}
+        self._run_cron()
+        after = {values["id"]: values for values in Applicant.search([]).read(fields_read)}
+        changed = {key for key, values in before.items() if after[key] != values}
+        self.assertEqual(changed, set((dry_run_a | dry_run_b).ids))
+        unresponsive_pool = self.env.ref("hr_recruitment_passive.hr_talent_pool_unresponsive")
+        self.assertEqual(b_two.talent_pool_ids, unresponsive_pool, "B moves them out of pools")
+        self.assertEqual(self.talents["Silent"].talent_pool_ids, self.pool, "A keeps them")
+        logged = self.env["hr.recruitment.touchpoint"].search(
+            [("boundary_event", "=", "unresponsive")]
+        )
+        self.assertEqual(logged.applicant_id, dry_run_a | dry_run_b)

@@ -62,6 +62,14 @@ class TestContactCaps(PassiveCommon):
         )
         with self.assertRaisesText(ValidationError, "sending window"):
             self.company.outreach_window_start = 21.0
+        # a negative sender limit would hold every drip email for ever
+        for field in (
+            "outreach_sender_daily_cap",
+            "outreach_sender_ramp_start",
+            "outreach_sender_ramp_step",
+        ):
+            with self.assertRaisesText(ValidationError, "must be positive numbers"):
+                self.company[field] = -1
 
     def test_short_cap_postpones(self):
         self.assertEqual(self._decision(self.talent_ada).state, "allowed")

@@ -1,3 +1,5 @@
+import email
+import email.policy
 import re
 from datetime import date, datetime, timedelta
 
@@ -8,6 +10,7 @@ from odoo.addons.sms.tests.common import SMSCase
 
 from .common import REPLY_TEMPLATE
 from .drip_common import MONDAY, DripCommon
+from .local_smtp import LocalSmtpMixin
 
 
 class BoundariesDripCommon(DripCommon, SMSCase):
@@ -53,9 +56,7 @@ class BoundariesDripCommon(DripCommon, SMSCase):
                 "send_hour_to": 20.0,
                 "skip_public_holidays": False,
                 "step_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "sequence": sequence,
                             "name": f"{channel} {sequence}",
@@ -63,7 +64,7 @@ class BoundariesDripCommon(DripCommon, SMSCase):
                             "delay": delay,
                             "delay_unit": "days",
                             "variant_ids": [Command.create({"name": "A", **variant})],
-                        },
+                        }
                     )
                     for sequence, (channel, delay, variant) in enumerate(steps, start=1)
                 ],
@@ -110,6 +111,17 @@ class BoundariesDripCommon(DripCommon, SMSCase):
         wizard.resource_id = self.resource
         return wizard.save().action_share()
 
+    def _bob_wrote_to_us(self):
+        """Bob wrote to us once: not a sourced candidate, no privacy notice due."""
+        self.env["mail.message"].create(
+            {
+                "model": "hr.applicant",
+                "res_id": self.talent_bob.id,
+                "message_type": "email",
+                "body": "Hello, I applied last year",
+            }
+        )
+
     def _assert_opted_out(self, talent, enrollment):
         self.assertTrue(talent.outreach_opted_out)
         self.assertTrue(
@@ -125,15 +137,7 @@ class TestBoundariesDrip(BoundariesDripCommon):
         self.company.outreach_privacy_notice = (
             "<p>Why you are hearing from us: a public profile.</p>"
         )
-        # Bob wrote to us once: not sourced, no notice due
-        self.env["mail.message"].create(
-            {
-                "model": "hr.applicant",
-                "res_id": self.talent_bob.id,
-                "message_type": "email",
-                "body": "Hello, I applied last year",
-            }
-        )
+        self._bob_wrote_to_us()
         self.drip.enroll(self.talent_ada | self.talent_bob)
         mails = self._run_and_send()
         ada_mail = self._sent_to(mails, self.talent_ada)
@@ -596,3 +600,36 @@ class TestBoundariesEveryPath(BoundariesDripCommon):
         self.assertEqual(
             self._new_mails.filtered(lambda m: m.state != "cancel").mapped("res_id"), [gus.id]
         )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(MONDAY)
+class TestPrivacyNoticeOnTheWire(LocalSmtpMixin, BoundariesDripCommon):
+    """The privacy notice is in the HTML the SMTP server received, in the first drip email to
+    a sourced candidate only."""
+
+    def _html_to(self, talent):
+        raw = self.raw_message_to(talent.email_normalized)
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        return message.get_body(("html",)).get_content()
+
+    def _run_and_deliver(self):
+        with self.sending_over_smtp():
+            self._run_drip_cron()
+            self.env.flush_all()
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.env.invalidate_all()
+
+    def test_notice_reaches_the_sourced_candidate_once(self):
+        self.company.outreach_privacy_notice = "<p>Why you are hearing from us: a profile.</p>"
+        self._bob_wrote_to_us()
+        self.drip.enroll(self.talent_ada | self.talent_bob)
+        self._run_and_deliver()
+        ada_html = self._html_to(self.talent_ada)
+        self.assertEqual(ada_html.count("Why you are hearing from us"), 1)
+        self.assertIn("o_outreach_privacy_notice", ada_html)
+        self.assertNotIn("Why you are hearing from us", self._html_to(self.talent_bob))
+        # step 2 three business days later: no notice any more
+        with freeze_time("2026-03-05 10:00:00"):
+            self._run_and_deliver()
+        self.assertNotIn("Why you are hearing from us", self._html_to(self.talent_ada))

@@ -190,6 +190,32 @@ class TestEmployerPressure(PassiveCommon):
         decisions = self.policy._check(self.acme, "email")
         self.assertEqual({d.state for d in decisions.values()}, {"allowed"})
 
+    def test_each_company_counts_and_excludes_for_itself(self):
+        company_b = self.env["res.company"].create({"name": "Employer B Co"})
+        company_b.partner_id.tz = "UTC"
+        acme_b = (
+            self.env["hr.applicant"]
+            .with_company(company_b)
+            .create(
+                [
+                    {**_talent_values(self.pool, f"Acme B {i}", "Acme"), "company_id": company_b.id}
+                    for i in range(4)
+                ]
+            )
+        )
+        acme_b.partner_id.tz = False
+        for talent in acme_b[:3]:
+            self._sent(talent, 1)
+        decisions = self.policy._check(self.acme[0] | acme_b[3], "email")
+        # B's three Acme people this week put no pressure on A's; B's fourth waits
+        self.assertEqual(decisions[self.acme[0].id].state, "allowed")
+        self.assertEqual(decisions[acme_b[3].id][:2], ("postponed", "employer_cap"))
+        # B's customers are B's: A still approaches Acme
+        company_b.outreach_excluded_employers = "Acme"
+        decisions = self.policy._check(self.acme[0] | acme_b[3], "email")
+        self.assertEqual(decisions[self.acme[0].id].state, "allowed")
+        self.assertEqual(decisions[acme_b[3].id][:2], ("refused", "excluded_employer"))
+
 
 @tagged("post_install", "-at_install")
 class TestEmployerPressureDrip(DripCommon):

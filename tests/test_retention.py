@@ -547,3 +547,62 @@ class TestRetention(PassiveCommon):
         self.assertNotIn(
             ("hr.applicant", w["solo"].id), {(x.res_model, x.res_id) for x in log.line_ids}
         )
+
+    def test_erasure_in_rule_off_company_changes_exactly_its_dry_run(self):
+        """A due deletion request is handled although company B's rule is off: the run changes
+        exactly company A's dry run plus the request's own, nothing else of company B."""
+        w = self._build_world()
+        asked_b = self._talent("Bella Asks", company=self.company_b)
+        asked_b_app = self._application(
+            asked_b, job=self.job_b, refuse_reason_id=self.refuse_reason.id
+        )
+        asked_b.message_post(body="Met Bella at a fair", message_type="comment")
+        asked_b._outreach_request_erasure()
+        pending_b = self._talent("Pia Pending", company=self.company_b)
+        with freeze_time(self.later - relativedelta(days=1)):
+            pending_b._outreach_request_erasure()
+        Retention = self.env["hr.recruitment.retention"]
+        with freeze_time(self.later):
+            self.assertEqual(
+                Retention._talents_to_anonymize(self.company_b, expired=False),
+                asked_b,
+                "the review period of Pia's request is not over",
+            )
+            dry_run = Retention._dry_run(self.company) + Retention._erasure_dry_run(asked_b)
+            before = self._snapshot()
+            self._run_cron()
+            after = self._snapshot()
+        planned = {(line["res_model"], line["res_id"]) for line in dry_run}
+        changed = {key for key, values in before.items() if after.get(key) != values}
+        self.assertEqual(changed, planned, "the run changes exactly what the dry runs listed")
+        self.assertIn(("hr.applicant", asked_b_app.id), planned)
+        for kept in (w["talent_b"], w["old_app_b"], w["meeting_b"], w["attachment_b"], pending_b):
+            self.assertNotIn((kept._name, kept.id), changed, kept.display_name)
+        self.assertEqual(asked_b.partner_name, f"Anonymized candidate {asked_b.id}")
+        self.assertFalse(asked_b.email_from or asked_b.partner_id)
+        self.assertEqual(pending_b.partner_name, "Pia Pending")
+        self.assertFalse(pending_b.anonymized_date or w["talent_b"].anonymized_date)
+
+    def test_erase_now_changes_exactly_its_dry_run(self):
+        """A recruiter's 'Anonymize now' on a deletion request changes exactly the records its
+        dry run listed: not the person's application in company B, nor anyone else."""
+        w = self._build_world()
+        olga = w["old"]
+        olga._outreach_request_erasure()
+        action = olga.with_user(self.user_officer).action_erasure_dry_run()
+        preview = (
+            self.env[action["res_model"]].with_user(self.user_officer).browse(action["res_id"])
+        )
+        planned = {(line.res_model, line.res_id) for line in preview.line_ids}
+        before = self._snapshot()
+        preview.action_erase_now()
+        self.env.invalidate_all()
+        after = self._snapshot()
+        changed = {key for key, values in before.items() if after.get(key) != values}
+        self.assertEqual(changed, planned, "anonymize now changes exactly what the dry run listed")
+        self.assertIn(("hr.applicant", w["old_app_a"].id), planned)
+        for kept in ("old_app_b", "meeting_b", "attachment_b", "talent_b", "solo", "partner"):
+            self.assertNotIn((w[kept]._name, w[kept].id), changed, kept)
+        self.assertTrue(olga.anonymized_date)
+        self.assertFalse(w["solo"].anonymized_date, "the company's rule did not run")
+        self.assertEqual(w["old_app_b"].partner_name, "Olga Old")

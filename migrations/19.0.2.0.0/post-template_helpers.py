@@ -2,13 +2,12 @@
 now. Email and SMS templates (the shipped ones are noupdate, and recruiters write their own) and
 the messages of manual drip steps are updated in every language, so none fails to render."""
 
-import json
-
 from odoo.tools import SQL
 
 OLD = "._passive_"
 NEW = "._outreach_"
-# translated (jsonb) columns and plain text columns holding template code
+# translated (jsonb) columns and plain text columns holding template code; the names contain
+# nothing JSON escapes, so the text of a jsonb value is replaced the same way as plain text
 JSON_COLUMNS = (
     ("mail_template", "subject"),
     ("mail_template", "body_html"),
@@ -18,37 +17,19 @@ TEXT_COLUMNS = (("hr_recruitment_drip_step_variant", "body"),)
 
 
 def migrate(cr, version):
-    for table, column in JSON_COLUMNS:
+    for (table, column), cast in [
+        *((json_column, SQL("::jsonb")) for json_column in JSON_COLUMNS),
+        *((text_column, SQL()) for text_column in TEXT_COLUMNS),
+    ]:
         cr.execute(
             SQL(
-                "SELECT id, %(column)s FROM %(table)s WHERE %(column)s::text LIKE %(old)s",
-                column=SQL.identifier(column),
-                table=SQL.identifier(table),
-                old=f"%{OLD}%",
-            )
-        )
-        for record_id, value in cr.fetchall():
-            updated = {
-                lang: text.replace(OLD, NEW) if text else text for lang, text in value.items()
-            }
-            cr.execute(
-                SQL(
-                    "UPDATE %(table)s SET %(column)s = %(value)s WHERE id = %(id)s",
-                    table=SQL.identifier(table),
-                    column=SQL.identifier(column),
-                    value=json.dumps(updated),
-                    id=record_id,
-                )
-            )
-    for table, column in TEXT_COLUMNS:
-        cr.execute(
-            SQL(
-                "UPDATE %(table)s SET %(column)s = replace(%(column)s, %(old)s, %(new)s) "
-                "WHERE %(column)s LIKE %(pattern)s",
+                "UPDATE %(table)s SET %(column)s = replace(%(column)s::text, %(old)s, %(new)s)"
+                "%(cast)s WHERE %(column)s::text LIKE %(pattern)s",
                 table=SQL.identifier(table),
                 column=SQL.identifier(column),
                 old=OLD,
                 new=NEW,
+                cast=cast,
                 pattern=f"%{OLD}%",
             )
         )
