@@ -105,7 +105,7 @@ class TestDripStates(DripCommon):
                     {
                         "partner_name": f"Wait {count} {index}",
                         "email_from": f"wait.{count}.{index}@example.com",
-                        "talent_pool_ids": [(4, self.pool.id)],
+                        "talent_pool_ids": [Command.link(self.pool.id)],
                         "is_passive_candidate": True,
                     }
                     for index in range(count)
@@ -182,6 +182,26 @@ class TestDripStates(DripCommon):
         enrollment._stop("replied")
         with self.assertRaises(UserError):
             enrollment.with_user(self.user_officer).action_resume()
+
+    def test_held_candidates_released_by_the_template_rule(self):
+        """A candidate held for missing data is released by the templates' own rule of a
+        missing value: a blank is still missing; candidates filled in together go together."""
+        field = self.env.ref("hr_recruitment_passive.outreach_field_current_company")
+        self.step_1.mail_template_id = self.template_first.copy(
+            {"outreach_required_field_ids": [Command.set(field.ids)]}
+        )
+        talents = self.talent_bob | self.talent_cy
+        talents.current_company = False
+        self.drip.enroll(talents)
+        self._run_drip_cron()
+        enrollments = self._enrollments(talents)
+        self.assertEqual(set(enrollments.mapped("pause_reason")), {"missing_data"})
+        talents.with_user(self.user_officer).current_company = "   "
+        self.assertEqual(set(enrollments.mapped("state")), {"paused"}, "a blank is missing")
+        self.assertEqual(enrollments.missing_field_ids, field)
+        talents.with_user(self.user_officer).current_company = "Twombly Studio"
+        self.assertEqual(set(enrollments.mapped("state")), {"running"})
+        self.assertFalse(enrollments.missing_field_ids)
 
     def test_migration_pauses_snoozed_running_enrollments(self):
         snoozed = self._first_step_sent()
