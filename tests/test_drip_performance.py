@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
@@ -91,3 +93,48 @@ class TestDripPerformance(DripCommon):
             for other in talents - talent:
                 self.assertNotIn(other._outreach_first_name(), body)
                 self.assertNotIn(other._get_outreach_token("preference"), body)
+
+    def test_policy_postponements_written_per_outcome(self):
+        """Candidates the contact policy postpones (away until the same day) are paused in
+        the same queries for 2 or 12: one write per postponement, not per candidate."""
+
+        def postpone(count, tag):
+            talents = self.env["hr.applicant"].create(
+                [
+                    {
+                        "partner_name": f"Away {tag} {index}",
+                        "email_from": f"away.{tag}.{index}@example.com",
+                        "talent_pool_ids": [Command.link(self.pool.id)],
+                        "current_company": f"Employer {tag} {index}",
+                    }
+                    for index in range(count)
+                ]
+            )
+            enrollments = self.drip.enroll(talents)["enrollments"].sudo()
+            talents.outreach_paused_until = datetime(2026, 3, 16)
+            self.assertEqual(set(enrollments.mapped("state")), {"running"})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with self.mock_mail_gateway():
+                enrollments._process_due()
+                self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            self.assertRecordValues(
+                enrollments,
+                [
+                    {
+                        "state": "paused",
+                        "pause_reason": "out_of_office",
+                        "paused_until": datetime(2026, 3, 16),
+                    }
+                ]
+                * count,
+            )
+            mails = self._drip_mails(self.step_1).filtered(lambda m: m.res_id in talents.ids)
+            self.assertFalse(mails, "nothing sent to a candidate who is away")
+            return queries
+
+        postpone(2, "warmup")
+        small, large = postpone(2, "two"), postpone(12, "twelve")
+        self.assertLessEqual(large - small, 3, f"2 candidates: {small} queries, 12: {large}")
