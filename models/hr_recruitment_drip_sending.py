@@ -575,24 +575,27 @@ class HrRecruitmentDripSending(models.AbstractModel):
         )
 
     def _filter_other_running(self):
-        """The enrollments whose candidate runs in their drip again (another enrollment, or
-        an earlier one of these)."""
+        """The enrollments whose candidate runs (running or paused) in another enrollment, or
+        in an earlier one of these: of the same drip, or of any drip unless their drip allows
+        overlap (the enroll gate's rule, hr.recruitment.drip._filter_already_enrolled)."""
         if not self:
             return self
-        others = self.search_fetch(
+        # sudo: a run in a drip of another owner counts too (as at enrollment)
+        others = self.sudo().search_fetch(
             [
                 ("id", "not in", self.ids),
                 ("applicant_id", "in", self.applicant_id.ids),
-                ("drip_id", "in", self.drip_id.ids),
                 ("state", "in", ("running", "paused")),
             ],
             ["applicant_id", "drip_id"],
         )
-        taken = {(other.applicant_id, other.drip_id) for other in others}
+        drips_of = defaultdict(set)  # {applicant id: ids of the drips they run in}
+        for other in others:
+            drips_of[other.applicant_id.id].add(other.drip_id.id)
         running_again = self.browse()
         for enrollment in self:
-            key = (enrollment.applicant_id, enrollment.drip_id)
-            if key in taken:
+            drips = drips_of[enrollment.applicant_id.id]
+            if enrollment.drip_id.id in drips or (drips and not enrollment.drip_id.allow_overlap):
                 running_again |= enrollment
-            taken.add(key)
+            drips.add(enrollment.drip_id.id)
         return running_again

@@ -203,6 +203,33 @@ class TestDripStates(DripCommon):
         self.assertEqual(set(enrollments.mapped("state")), {"running"})
         self.assertFalse(enrollments.missing_field_ids)
 
+    def test_no_second_running_drip_on_resume_or_redelivery(self):
+        """The enroll gate's rule (one running drip per candidate unless the drip allows
+        overlap) holds on Resume and when a failed delivery would restart a finished one."""
+        enrollment = self._first_step_sent()
+        other = self.drip.copy({"name": "Other drip"})
+        enrollment.with_user(self.user_officer)._stop_by_hand("Later")
+        running = other.enroll(self.talent_ada)["enrollments"]
+        self.assertTrue(running)
+        with self.assertRaisesRegex(UserError, "already running in another drip"):
+            enrollment.with_user(self.user_officer).action_resume()
+        self.assertEqual(enrollment.state, "stopped")
+        # a drip that allows overlap may run beside it
+        self.drip.allow_overlap = True
+        enrollment.with_user(self.user_officer).action_resume()
+        self.assertEqual(enrollment.state, "running")
+        # finished, then its last email is reported failed: not restarted beside the other
+        self.drip.allow_overlap = False
+        enrollment._finish()
+        sent = enrollment.touchpoint_ids.filtered(lambda t: t.outcome == "sent")
+        self.assertTrue(sent.mail_message_id)
+        self.env["hr.recruitment.touchpoint"]._on_delivery_failure(
+            sent.mail_message_id, "email", "mail_smtp", {}
+        )
+        self.assertEqual(sent.outcome, "failed")
+        self.assertEqual(enrollment.state, "done")
+        self.assertEqual(running.state, "running")
+
     def test_migration_pauses_snoozed_running_enrollments(self):
         snoozed = self._first_step_sent()
         manual = self._first_step_sent(self.talent_bob)
