@@ -307,21 +307,14 @@ class HrRecruitmentDripEnrollment(models.Model):
             raise UserError(message)
 
     def _check_no_other_running(self):
-        for enrollment in self:
-            domain = [
-                ("id", "!=", enrollment.id),
-                ("applicant_id", "=", enrollment.applicant_id.id),
-                ("state", "in", ("running", "paused")),
-            ]
-            if enrollment.drip_id.allow_overlap:
-                domain.append(("drip_id", "=", enrollment.drip_id.id))
-            if self.search_count(domain, limit=1):
-                raise UserError(
-                    self.env._(
-                        "%(name)s is already running in another drip; stop that one first.",
-                        name=enrollment.applicant_id.partner_name,
-                    )
+        running_again = self._filter_other_running()
+        if running_again:
+            raise UserError(
+                self.env._(
+                    "%(name)s is already running in another drip; stop that one first.",
+                    name=running_again[0].applicant_id.partner_name,
                 )
+            )
 
     def action_view_touchpoints(self):
         self.ensure_one()

@@ -282,12 +282,14 @@ class HrRecruitmentDripProcessing(models.AbstractModel):
         value they waited for; the owner's data task is marked done."""
         held = self.filtered(lambda e: e.state == "paused" and e.missing_field_ids)
         released = self.browse()
-        for enrollment in held:
-            names = enrollment.missing_field_ids.mapped("field_name")
-            # sudo: whether the profile fields are filled in, whoever filled them
-            values = enrollment.applicant_id.sudo().read(names)[0]
-            if all(values.get(name) not in (False, None, "") for name in names):
-                released |= enrollment
+        for waited, enrollments in held.grouped("missing_field_ids").items():
+            # the templates' one rule of a missing value (_outreach_missing_fields), for the
+            # fields these wait for: one read per set of fields, not per candidate
+            requirement = self.env["mail.template"].new(
+                {"outreach_required_field_ids": [fields.Command.set(waited.ids)]}
+            )
+            missing = requirement._outreach_missing_fields(enrollments.applicant_id)
+            released |= enrollments.filtered(lambda e, m=missing: e.applicant_id.id not in m)
         if not released:
             return released
         activities = released.hold_activity_id

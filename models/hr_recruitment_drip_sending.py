@@ -125,6 +125,8 @@ class HrRecruitmentDripSending(models.AbstractModel):
             if notice
         }
         resource_context, resource_values = self._prepare_resource_links(step)
+        # the user each email leaves as; the touchpoint names them (sender limits count them)
+        senders = step._get_senders(self.applicant_id)
         # sudo: the drip cron (or an admin running it by hand) mass-mails with tracking
         applicants = self.applicant_id.sudo().with_context(
             **mailing._get_mass_mailing_context(),
@@ -136,6 +138,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
         mails = self._queue_emails_by_sender(
             step,
             applicants,
+            senders,
             template,
             mass_mailing_id=mailing.id,
             auto_delete_keep_log=True,
@@ -145,8 +148,6 @@ class HrRecruitmentDripSending(models.AbstractModel):
         # the chatter copy of each email (mass mode: not what is sent) shows no token
         applicants._outreach_redact_message_links(mails.mail_message_id)
         mail_by_applicant = {mail.res_id: mail for mail in mails}
-        # the touchpoint names the user the email left as (sender limits count them)
-        senders = step._get_senders(self.applicant_id)
         sent, failures = {}, {}
         for enrollment in self:
             mail = mail_by_applicant.get(enrollment.applicant_id.id)
@@ -174,16 +175,15 @@ class HrRecruitmentDripSending(models.AbstractModel):
             if note and enrollment.state == "running":
                 enrollment.status_note = note
 
-    def _queue_emails_by_sender(self, step, applicants, template, **composer_values):
+    def _queue_emails_by_sender(self, step, applicants, senders, template, **composer_values):
         """Queue the emails of `step` to `applicants` (these enrollments' candidates, with the
-        render context), one composer per sender of the step (step._get_senders): from the
+        render context), one composer per sender (`senders`: step._get_senders): from the
         sender's address and in their name (signature), through their personal outgoing mail
         server when they have one, as replies to the previous drip email when the step says
         so. A sender missing (no hiring manager...) falls back to the owner (_send_email
         notes it on the enrollment). Return the mail.mail created (sudo)."""
         drip = step.drip_id
-        senders = step._get_senders(applicants)
-        threads = self._get_thread_values(step) if step.channel == "email" else {}
+        threads = self._get_thread_values(step)
         # sudo: the mails the composers return (sudo) are gathered here
         mails = self.env["mail.mail"].sudo()
         for sender, batch in applicants.grouped(lambda a: senders[a.id][0]).items():
@@ -575,24 +575,27 @@ class HrRecruitmentDripSending(models.AbstractModel):
         )
 
     def _filter_other_running(self):
-        """The enrollments whose candidate runs in their drip again (another enrollment, or
-        an earlier one of these)."""
+        """The enrollments whose candidate runs (running or paused) in another enrollment, or
+        in an earlier one of these: of the same drip, or of any drip unless their drip allows
+        overlap (the enroll gate's rule, hr.recruitment.drip._filter_already_enrolled)."""
         if not self:
             return self
-        others = self.search_fetch(
+        # sudo: a run in a drip of another owner counts too (as at enrollment)
+        others = self.sudo().search_fetch(
             [
                 ("id", "not in", self.ids),
                 ("applicant_id", "in", self.applicant_id.ids),
-                ("drip_id", "in", self.drip_id.ids),
                 ("state", "in", ("running", "paused")),
             ],
             ["applicant_id", "drip_id"],
         )
-        taken = {(other.applicant_id, other.drip_id) for other in others}
+        drips_of = defaultdict(set)  # {applicant id: ids of the drips they run in}
+        for other in others:
+            drips_of[other.applicant_id.id].add(other.drip_id.id)
         running_again = self.browse()
         for enrollment in self:
-            key = (enrollment.applicant_id, enrollment.drip_id)
-            if key in taken:
+            drips = drips_of[enrollment.applicant_id.id]
+            if enrollment.drip_id.id in drips or (drips and not enrollment.drip_id.allow_overlap):
                 running_again |= enrollment
-            taken.add(key)
+            drips.add(enrollment.drip_id.id)
         return running_again

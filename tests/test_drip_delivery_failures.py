@@ -3,6 +3,7 @@ import email.policy
 import socket
 from datetime import datetime
 
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -182,7 +183,7 @@ class TestDripDeliveryFailures(LocalSmtpMixin, DripCommon, SMSCase):
                     {
                         "partner_name": f"Batch {count} {index}",
                         "email_from": f"batch.{count}.{index}@example.com",
-                        "talent_pool_ids": [(4, self.pool.id)],
+                        "talent_pool_ids": [Command.link(self.pool.id)],
                         "is_passive_candidate": True,
                     }
                     for index in range(count)

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
@@ -9,7 +11,8 @@ from .drip_common import MONDAY, DripCommon
 class TestDripPerformance(DripCommon):
     """Processing due steps costs the same number of queries for 10 or 100 candidates."""
 
-    def _queries_to_process(self, count, tag):
+    def _enroll_new(self, count, tag):
+        """`count` new talents (one employer each) enrolled in the drip: (talents, enrollments)."""
         talents = self.env["hr.applicant"].create(
             [
                 {
@@ -21,14 +24,21 @@ class TestDripPerformance(DripCommon):
                 for index in range(count)
             ]
         )
-        enrollments = self.drip.enroll(talents)["enrollments"].sudo()
+        return talents, self.drip.enroll(talents)["enrollments"].sudo()
+
+    def _process_counting_queries(self, enrollments):
+        """Run the due steps of `enrollments` (mail gateway mocked): the queries it took."""
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
         with self.mock_mail_gateway():
             enrollments._process_due()
             self.env.flush_all()
-        queries = self.env.cr.sql_log_count - before
+        return self.env.cr.sql_log_count - before
+
+    def _queries_to_process(self, count, tag):
+        talents, enrollments = self._enroll_new(count, tag)
+        queries = self._process_counting_queries(enrollments)
         self.assertEqual(len(enrollments.touchpoint_ids), count)
         self.assertEqual(
             len(self._drip_mails(self.step_1).filtered(lambda m: m.res_id in talents.ids)), count
@@ -91,3 +101,31 @@ class TestDripPerformance(DripCommon):
             for other in talents - talent:
                 self.assertNotIn(other._outreach_first_name(), body)
                 self.assertNotIn(other._get_outreach_token("preference"), body)
+
+    def test_policy_postponements_written_per_outcome(self):
+        """Candidates the contact policy postpones (away until the same day) are paused in
+        the same queries for 2 or 12: no query per candidate."""
+
+        def postpone(count, tag):
+            talents, enrollments = self._enroll_new(count, f"away-{tag}")
+            talents.outreach_paused_until = datetime(2026, 3, 16)
+            self.assertEqual(set(enrollments.mapped("state")), {"running"})
+            queries = self._process_counting_queries(enrollments)
+            self.assertRecordValues(
+                enrollments,
+                [
+                    {
+                        "state": "paused",
+                        "pause_reason": "out_of_office",
+                        "paused_until": datetime(2026, 3, 16),
+                    }
+                ]
+                * count,
+            )
+            mails = self._drip_mails(self.step_1).filtered(lambda m: m.res_id in talents.ids)
+            self.assertFalse(mails, "nothing sent to a candidate who is away")
+            return queries
+
+        postpone(2, "warmup")
+        small, large = postpone(2, "two"), postpone(12, "twelve")
+        self.assertLessEqual(large - small, 3, f"2 candidates: {small} queries, 12: {large}")

@@ -105,7 +105,7 @@ class TestDripStates(DripCommon):
                     {
                         "partner_name": f"Wait {count} {index}",
                         "email_from": f"wait.{count}.{index}@example.com",
-                        "talent_pool_ids": [(4, self.pool.id)],
+                        "talent_pool_ids": [Command.link(self.pool.id)],
                         "is_passive_candidate": True,
                     }
                     for index in range(count)
@@ -182,6 +182,53 @@ class TestDripStates(DripCommon):
         enrollment._stop("replied")
         with self.assertRaises(UserError):
             enrollment.with_user(self.user_officer).action_resume()
+
+    def test_held_candidates_released_by_the_template_rule(self):
+        """A candidate held for missing data is released by the templates' own rule of a
+        missing value: a blank is still missing; candidates filled in together go together."""
+        field = self.env.ref("hr_recruitment_passive.outreach_field_current_company")
+        self.step_1.mail_template_id = self.template_first.copy(
+            {"outreach_required_field_ids": [Command.set(field.ids)]}
+        )
+        talents = self.talent_bob | self.talent_cy
+        talents.current_company = False
+        self.drip.enroll(talents)
+        self._run_drip_cron()
+        enrollments = self._enrollments(talents)
+        self.assertEqual(set(enrollments.mapped("pause_reason")), {"missing_data"})
+        talents.with_user(self.user_officer).current_company = "   "
+        self.assertEqual(set(enrollments.mapped("state")), {"paused"}, "a blank is missing")
+        self.assertEqual(enrollments.missing_field_ids, field)
+        talents.with_user(self.user_officer).current_company = "Twombly Studio"
+        self.assertEqual(set(enrollments.mapped("state")), {"running"})
+        self.assertFalse(enrollments.missing_field_ids)
+
+    def test_no_second_running_drip_on_resume_or_redelivery(self):
+        """The enroll gate's rule (one running drip per candidate unless the drip allows
+        overlap) holds on Resume and when a failed delivery would restart a finished one."""
+        enrollment = self._first_step_sent()
+        other = self.drip.copy({"name": "Other drip"})
+        enrollment.with_user(self.user_officer)._stop_by_hand("Later")
+        running = other.enroll(self.talent_ada)["enrollments"]
+        self.assertTrue(running)
+        with self.assertRaisesRegex(UserError, "already running in another drip"):
+            enrollment.with_user(self.user_officer).action_resume()
+        self.assertEqual(enrollment.state, "stopped")
+        # a drip that allows overlap may run beside it
+        self.drip.allow_overlap = True
+        enrollment.with_user(self.user_officer).action_resume()
+        self.assertEqual(enrollment.state, "running")
+        # finished, then its last email is reported failed: not restarted beside the other
+        self.drip.allow_overlap = False
+        enrollment._finish()
+        sent = enrollment.touchpoint_ids.filtered(lambda t: t.outcome == "sent")
+        self.assertTrue(sent.mail_message_id)
+        self.env["hr.recruitment.touchpoint"]._on_delivery_failure(
+            sent.mail_message_id, "email", "mail_smtp", {}
+        )
+        self.assertEqual(sent.outcome, "failed")
+        self.assertEqual(enrollment.state, "done")
+        self.assertEqual(running.state, "running")
 
     def test_migration_pauses_snoozed_running_enrollments(self):
         snoozed = self._first_step_sent()
