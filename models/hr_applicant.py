@@ -208,7 +208,7 @@ class HrApplicant(models.Model):
                     if not applicant.sudo()[fname] and talent.sudo()[fname]
                 }
                 if missing:
-                    applicant.sudo().with_context(passive_profile_sync=True).write(
+                    applicant.sudo().with_context(outreach_profile_sync=True).write(
                         applicant._convert_to_write(missing)
                     )
         # an application to a job created for a talent in a drip: the talent applied
@@ -223,7 +223,7 @@ class HrApplicant(models.Model):
         self._stamp_desired_timing(vals)
         res = super().write(vals)
         profile_vals = {f: vals[f] for f in PASSIVE_PROFILE_FIELDS if f in vals}
-        if profile_vals and not self.env.context.get("passive_profile_sync"):
+        if profile_vals and not self.env.context.get("outreach_profile_sync"):
             self._sync_passive_profile(profile_vals)
         if vals.get("job_id"):
             self.filtered(
@@ -252,7 +252,7 @@ class HrApplicant(models.Model):
         # sudo: the profile is one per person: applications the editor may not write are kept equal
         related = (talents | talents.sudo().talent_application_ids) - self
         if related:
-            related.with_context(passive_profile_sync=True).sudo().write(profile_vals)
+            related.with_context(outreach_profile_sync=True).sudo().write(profile_vals)
 
     def action_mark_passive_candidate(self):
         talents = self.filtered("pool_applicant_id").pool_applicant_id
@@ -513,7 +513,7 @@ class HrApplicant(models.Model):
         if hasattr(super(), "_mailing_get_opt_out_list"):
             opt_out = set(super()._mailing_get_opt_out_list(mailing))
         domain = Domain(mailing._get_recipients_domain())
-        batch_ids = self.env.context.get("passive_optout_res_ids")
+        batch_ids = self.env.context.get("outreach_optout_res_ids")
         if batch_ids is not None:  # one composer batch (wizards/mail_compose_message.py)
             domain &= Domain("id", "in", batch_ids)
         # sudo: the mailing's whole audience is checked, whatever the marketer may read of it

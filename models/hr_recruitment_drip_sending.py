@@ -133,7 +133,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
             **resource_context,
             outreach_drip_id=drip.id,
             outreach_privacy_notices=notices,
-            passive_qweb_compile_memo={},  # one QWeb compilation per batch (models/ir_qweb.py)
+            outreach_qweb_compile_memo={},  # one QWeb compilation per batch (models/ir_qweb.py)
         )
         mails = self._queue_emails_by_sender(
             step,
@@ -284,7 +284,7 @@ class HrRecruitmentDripSending(models.AbstractModel):
         )
         context = {
             **resource._get_share_context(step.drip_id.user_id),
-            "passive_resource_urls": {
+            "outreach_resource_urls": {
                 enrollment.applicant_id.id: enrollment.applicant_id._get_outreach_resource_link(
                     tracker
                 )
@@ -312,7 +312,9 @@ class HrRecruitmentDripSending(models.AbstractModel):
                 self.env._("the SMS template of variant '%(v)s' was deleted", v=variant.name)
             )
         # sudo: the drip cron sends SMS (sms.sms is admin-only)
-        applicants = self.applicant_id.sudo().with_context(outreach_drip_id=step.drip_id.id)
+        applicants = self.applicant_id.sudo().with_context(
+            outreach_drip_id=step.drip_id.id, outreach_step_id=step.id
+        )
         sms_all = applicants._message_sms_schedule_mass(template=template, mass_keep_log=True)
         applicants._outreach_redact_message_links(sms_all.mail_message_id)
         sms_by_applicant = {
@@ -342,11 +344,13 @@ class HrRecruitmentDripSending(models.AbstractModel):
         """Manual step: an activity for the owner with the rendered message to copy."""
         drip = step.drip_id
         # sudo: the task text is rendered by the cron for the drip owner
-        applicants = self.applicant_id.sudo().with_context(outreach_drip_id=drip.id)
+        applicants = self.applicant_id.sudo().with_context(
+            outreach_drip_id=drip.id, outreach_step_id=step.id
+        )
         source, engine, model_name = variant._get_render_sources()["body"]
         bodies = (
             self.env["mail.render.mixin"]
-            .with_context(outreach_drip_id=drip.id)
+            .with_context(outreach_drip_id=drip.id, outreach_step_id=step.id)
             ._render_template(source, model_name, applicants.ids, engine=engine)
         )
         redact = self.env["hr.applicant"]._outreach_redact_links

@@ -70,7 +70,7 @@ QUIET_WRITE_CONTEXT = {
     "tracking_disable": True,
     "mail_notrack": True,
     "mail_create_nolog": True,
-    "passive_profile_sync": True,
+    "outreach_profile_sync": True,
     "drip_activity_dropped": True,
 }
 

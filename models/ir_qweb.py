@@ -9,7 +9,7 @@ class IrQweb(models.AbstractModel):
     def _generate_code_uncached(self, template):
         """A drip batch renders one email body for many candidates: Odoo compiles a raw QWeb
         body again for every recipient, so compile it once per batch when asked to."""
-        memo = self.env.context.get("passive_qweb_compile_memo")
+        memo = self.env.context.get("outreach_qweb_compile_memo")
         if memo is None or not isinstance(template, etree._Element):
             return super()._generate_code_uncached(template)
         key = (

@@ -124,7 +124,7 @@ class HrApplicantShareResource(models.TransientModel):
         mails = self.env["mail.mail"].sudo()
         for applicant, touchpoint in zip(applicants, touchpoints, strict=True):
             mail_id = template.with_context(
-                passive_resource_url=applicant._get_outreach_resource_link(
+                outreach_resource_url=applicant._get_outreach_resource_link(
                     touchpoint.link_tracker_id
                 )
             ).send_mail(applicant.id)

@@ -65,5 +65,5 @@ class MailComposeMessage(models.TransientModel):
         candidates only, not at the mailing's whole audience every time."""
         composer = self
         if self.model == "hr.applicant":
-            composer = self.with_context(passive_optout_res_ids=list(mail_values_dict))
+            composer = self.with_context(outreach_optout_res_ids=list(mail_values_dict))
         return super(MailComposeMessage, composer)._get_optout_emails(mail_values_dict)
