@@ -89,7 +89,8 @@ class HrRecruitmentOutreachLink(models.AbstractModel):
 
     def _get_outreach_resource_url(self):
         """The candidate's own tracked link to the resource being shared (share wizard: one
-        candidate per render, `outreach_resource_url`; drip step: `outreach_resource_urls` by id)."""
+        candidate per render, `outreach_resource_url`; drip step: `outreach_resource_urls` by
+        id)."""
         self.ensure_one()
         context = self.env.context
         return (context.get("outreach_resource_urls") or {}).get(self.id) or context.get(
